@@ -8,8 +8,19 @@ from .turkish import fold_key
 #: Known labels (compared after :func:`~qa_scoring.turkish.fold_key`, so case and Turkish letters do not matter).
 SPEAKER_ALIASES: dict[str, Speaker] = {}
 for _label in (
-    "agent", "temsilci", "t", "musteri temsilcisi", "operator", "op", "representative", "rep",
-    "danisman", "cagri merkezi", "destek", "support", "a",
+    "agent",
+    "temsilci",
+    "t",
+    "musteri temsilcisi",
+    "operator",
+    "op",
+    "representative",
+    "rep",
+    "danisman",
+    "cagri merkezi",
+    "destek",
+    "support",
+    "a",
 ):
     SPEAKER_ALIASES[fold_key(_label)] = Speaker.AGENT
 for _label in ("customer", "musteri", "m", "client", "arayan", "caller", "kullanici", "user", "c"):

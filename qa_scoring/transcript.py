@@ -10,32 +10,26 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from .errors import TranscriptFormatError
 
 
-class Speaker(str, Enum):
-    """Who said a turn."""
+class Speaker(StrEnum):
+    """Who said a turn (``str(Speaker.AGENT) == "agent"``)."""
 
     AGENT = "agent"
     CUSTOMER = "customer"
     SYSTEM = "system"
 
-    def __str__(self) -> str:  # "agent", not "Speaker.AGENT"
-        return self.value
 
-
-class Channel(str, Enum):
+class Channel(StrEnum):
     """How the conversation took place."""
 
     CALL = "call"
     CHAT = "chat"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -59,9 +53,7 @@ class Turn:
             try:
                 object.__setattr__(self, "speaker", Speaker(str(self.speaker)))
             except ValueError:
-                raise TranscriptFormatError(
-                    f"speaker {self.speaker!r} is not one of agent/customer/system"
-                ) from None
+                raise TranscriptFormatError(f"speaker {self.speaker!r} is not one of agent/customer/system") from None
         if not isinstance(self.text, str):
             raise TranscriptFormatError(f"turn text must be a string, found {type(self.text).__name__}")
         for name in ("start", "end"):
@@ -124,9 +116,7 @@ class Transcript:
             try:
                 object.__setattr__(self, "channel", Channel(str(self.channel).lower()))
             except ValueError:
-                raise TranscriptFormatError(
-                    f"'channel' must be 'call' or 'chat', found {self.channel!r}"
-                ) from None
+                raise TranscriptFormatError(f"'channel' must be 'call' or 'chat', found {self.channel!r}") from None
         object.__setattr__(self, "metadata", dict(self.metadata or {}))
 
     # ------------------------------------------------------------------ views
@@ -198,7 +188,7 @@ class Transcript:
             raise fail(f"expected a JSON object with 'call_id' and 'turns', found {type(data).__name__}")
         known = {"call_id", "agent_id", "team", "channel", "started_at", "turns", "metadata", "language"}
         if "call_id" not in data:
-            raise fail("missing 'call_id'; add a unique id such as \"call_id\": \"2024-05-01-0012\"")
+            raise fail('missing \'call_id\'; add a unique id such as "call_id": "2024-05-01-0012"')
         call_id = data["call_id"]
         if isinstance(call_id, int) and not isinstance(call_id, bool):
             call_id = str(call_id)
@@ -206,7 +196,7 @@ class Transcript:
             raise fail(f"'call_id' must be a non-empty string, found {call_id!r}")
         turns_raw = data.get("turns")
         if not isinstance(turns_raw, list):
-            raise fail("missing 'turns' list; add \"turns\": [{\"speaker\": \"agent\", \"text\": \"...\"}, ...]")
+            raise fail('missing \'turns\' list; add "turns": [{"speaker": "agent", "text": "..."}, ...]')
         from .speakers import ACCEPTED_LABELS_HINT, parse_speaker
 
         turns: list[Turn] = []

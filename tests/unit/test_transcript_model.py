@@ -115,7 +115,10 @@ def test_round_trip_to_dict_from_dict():
         ({"turns": []}, "missing 'call_id'"),
         ({"call_id": "x"}, "missing 'turns'"),
         ({"call_id": "x", "turns": [{"speaker": "agent"}]}, r"turns\[0\].*missing 'text'"),
-        ({"call_id": "x", "turns": [{"speaker": "temsilcı bey", "text": "a"}]}, r"turns\[0\].*expected one of"),
+        (
+            {"call_id": "x", "turns": [{"speaker": "temsilcı bey", "text": "a"}]},
+            r"turns\[0\].*expected one of",
+        ),
         ({"call_id": "x", "turns": [], "channel": "fax"}, "'channel' must be 'call' or 'chat'"),
         ({"call_id": "x", "turns": [], "started_at": "dün"}, "not an ISO 8601 time"),
         ({"call_id": "  ", "turns": []}, "non-empty string"),
