@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install the toolkit and run the main job on the bundled sample calls.
+# Safe to re-run: the install step is a no-op when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# The constraints file pins torch to the local CPU build; never install without it.
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -c constraints.txt -e .
+qa-score validate datasets/samples rubrics
+qa-score redact datasets/samples out/redacted
+echo "Maskelenmiş dökümler: out/redacted/"
