@@ -1,0 +1,1 @@
+"""The Turkish soft-skills classifier: base encoder, training, inference."""
