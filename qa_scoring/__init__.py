@@ -40,6 +40,13 @@ _EXPORTS: dict[str, str] = {
     "Rubric": "qa_scoring.rubric",
     "Skill": "qa_scoring.rubric",
     "SKILL_KEYS": "qa_scoring.skills",
+    # model
+    "TurnClassifier": "qa_scoring.model.classifier",
+    "TurnPrediction": "qa_scoring.model.classifier",
+    "TurnProbabilities": "qa_scoring.model.classifier",
+    # call scoring
+    "Scorer": "qa_scoring.scoring",
+    "CallReport": "qa_scoring.scoring",
     # errors
     "QAScoringError": "qa_scoring.errors",
     "TranscriptFormatError": "qa_scoring.errors",
@@ -66,10 +73,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import ConfigError, ModelError, QAScoringError, RubricError, TranscriptFormatError
+    from .model.classifier import TurnClassifier, TurnPrediction, TurnProbabilities
     from .normalize import get_preset, normalize
     from .readers import load_many, parse_transcripts, read_transcripts
     from .redact import redact, redact_text, redact_transcript
     from .rubric import Rubric, Skill
+    from .scoring import CallReport, Scorer
     from .skills import SKILL_KEYS
     from .transcript import Channel, Speaker, Transcript, Turn
     from .turkish import ascii_fold, turkish_lower, turkish_upper

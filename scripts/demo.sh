@@ -8,3 +8,4 @@ python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore 
 qa-score validate datasets/samples rubrics
 qa-score redact datasets/samples out/redacted
 echo "Maskelenmiş dökümler: out/redacted/"
+qa-score evaluate datasets/gold/test.jsonl --out out/test_metrics.json

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from qa_scoring.errors import ModelError
@@ -11,37 +9,7 @@ from qa_scoring.rubric import Rubric
 from qa_scoring.scoring import Scorer
 from qa_scoring.skills import SKILL_KEYS
 from qa_scoring.transcript import Speaker, Transcript, Turn
-
-
-@dataclass
-class FakePrediction:
-    labels: dict
-    probs: dict
-    distress: float
-
-
-class FakeClassifier:
-    """Labels agent turns from markers in their text: '[respect+1]', '[empathy-1]'; distress from '!!' in the
-    customer text."""
-
-    skills = list(SKILL_KEYS)
-
-    def __init__(self):
-        self.calls = 0
-
-    def predict(self, pairs):
-        self.calls += 1
-        out = []
-        for customer, agent in pairs:
-            labels = dict.fromkeys(SKILL_KEYS, 0)
-            for k in SKILL_KEYS:
-                if f"[{k}+1]" in agent:
-                    labels[k] = 1
-                if f"[{k}-1]" in agent:
-                    labels[k] = -1
-            probs = {k: tuple(0.9 if c == labels[k] else 0.05 for c in (-1, 0, 1)) for k in SKILL_KEYS}
-            out.append(FakePrediction(labels, probs, 0.95 if "!!" in (customer or "") else 0.05))
-        return out
+from tests.fakes import FakeClassifier
 
 
 def call(*agent_and_customer: tuple[str, str], call_id: str = "c1", times: bool = False) -> Transcript:
