@@ -393,6 +393,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_asr_eval(args: argparse.Namespace) -> int:
     import csv as _csv
+    import io
 
     from .asr_eval import ROW_FIELDS, evaluate_asr, pair_files
 
@@ -400,7 +401,7 @@ def cmd_asr_eval(args: argparse.Namespace) -> int:
     report = evaluate_asr(pairs, preset=args.preset, speaker=args.speaker)
     print(report.table())
     if args.out:
-        buf = __import__("io").StringIO()
+        buf = io.StringIO()
         w = _csv.DictWriter(buf, fieldnames=ROW_FIELDS, extrasaction="ignore")
         w.writeheader()
         for row in report.to_rows():
