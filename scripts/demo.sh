@@ -9,3 +9,6 @@ qa-score validate datasets/samples rubrics
 qa-score redact datasets/samples out/redacted
 echo "Maskelenmiş dökümler: out/redacted/"
 qa-score evaluate datasets/gold/test.jsonl --out out/test_metrics.json
+rm -rf out/batch  # a fresh run each time (an interrupted batch would be finished with --resume)
+qa-score batch datasets/samples --out out/batch --format csv,jsonl --quiet
+echo "Puan kartları: out/batch/report.html ve out/batch/calls/*.html; puanlar: out/batch/scores.csv"
