@@ -192,14 +192,14 @@ def _transcript(report: dict[str, Any], marks: dict[int, tuple[str, str]]) -> st
 def _bars(counts: dict[int, int], width: int = 260) -> str:
     total = max(1, max(counts.values(), default=0))
     colors = {1: "#f04438", 2: "#f79009", 3: "#fdb022", 4: "#32d583", 5: "#12b76a"}
-    parts = [f"<svg width='{width + 60}' height='110' role='img' aria-label='Seviye dağılımı'>"]
+    parts = [f"<svg width='{width + 60}' height='124' role='img' aria-label='Seviye dağılımı'>"]
     for i, lv in enumerate(range(1, 6)):
         h = 80 * counts.get(lv, 0) / total
         x = 10 + i * (width // 5)
         parts.append(
-            f"<rect x='{x}' y='{90 - h:.1f}' width='{width // 5 - 8}' height='{h:.1f}' fill='{colors[lv]}'/>"
-            f"<text x='{x + 6}' y='104' font-size='11'>{lv}</text>"
-            f"<text x='{x + 6}' y='{86 - h:.1f}' font-size='11'>{counts.get(lv, 0)}</text>"
+            f"<rect x='{x}' y='{100 - h:.1f}' width='{width // 5 - 8}' height='{h:.1f}' fill='{colors[lv]}'/>"
+            f"<text x='{x + 6}' y='116' font-size='11'>{lv}</text>"
+            f"<text x='{x + 6}' y='{96 - h:.1f}' font-size='11'>{counts.get(lv, 0)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -397,7 +397,7 @@ class Scorer:
                     s.name,
                     e.turn_index,
                     e.text,
-                    f"{s.name}: bu yanıt güçlü bir örnek ({s.level_name}).",
+                    f"{s.name}: bu yanıt, bu becerinin güçlü bir örneği.",
                     tips[0].advice if tips else None,
                 )
             )
