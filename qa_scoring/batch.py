@@ -14,14 +14,13 @@ import csv
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, TranscriptFormatError
+from .fileio import atomic_write_bytes
 from .readers import discover, read_transcripts
 from .skills import SKILL_KEYS
 
@@ -58,21 +57,6 @@ class BatchSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _read_parts(out_dir: Path) -> list[dict]:
@@ -169,8 +153,8 @@ def run_batch(
                 continue
             seen_ids.add(t.call_id)
             todo.append(t)
-        for start in range(0, len(todo), chunk_calls):
-            chunk = todo[start : start + chunk_calls]
+        chunks = [todo[i : i + chunk_calls] for i in range(0, len(todo), chunk_calls)]
+        for n_chunk, chunk in enumerate(chunks, 1):
             if scorer is None:
                 scorer = scorer_factory()
             try:
@@ -193,22 +177,26 @@ def run_batch(
                     }
                 )
             summary.calls_scored += len(chunk)
-            flush()  # a finished chunk is never scored again
+            if n_chunk < len(chunks):
+                flush()  # a finished chunk is never scored again
         pending.append({"kind": "input_done", "input_key": key})
-        flush()
+        flush()  # the file's last chunk and its "done" mark land in one part
         bar.update(1)
         bar.set_postfix(görüşme=summary.calls_scored + summary.calls_skipped_resume)
     bar.close()
     flush()
-    summary.outputs = write_outputs(out, formats, html=html)
-    rejected = {(r["input"], r["reason"]) for r in _read_parts(out) if r["kind"] == "error"}
+    records = _read_parts(out)
+    summary.outputs = write_outputs(out, formats, html=html, records=records)
+    rejected = {(r["input"], r["reason"]) for r in records if r["kind"] == "error"}
     summary.rejected = [{"input": i, "reason": reason} for i, reason in sorted(rejected)]
     return summary
 
 
-def write_outputs(out: Path, formats: Sequence[str], html: bool = False) -> list[str]:
-    """Rebuild the result files from all parts (atomically)."""
-    records = _read_parts(out)
+def write_outputs(
+    out: Path, formats: Sequence[str], html: bool = False, records: list[dict] | None = None
+) -> list[str]:
+    """Rebuild the result files from all parts (atomically); ``records`` saves reading the parts again."""
+    records = _read_parts(out) if records is None else records
     calls = [r for r in records if r["kind"] == "call"]
     errors = list({(r["input"], r["reason"]): r for r in records if r["kind"] == "error"}.values())
     written = []

@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .errors import ConfigError, QAScoringError, RubricError, TranscriptFormatError
+from .fileio import atomic_write_text, safe_filename
 from .readers import DEFAULT_MAX_BYTES, FORMATS, discover, read_transcripts
+from .readers.csv_format import parse_column_spec
 from .redact import redact_transcript
 
 log = logging.getLogger("qa_scoring.cli")
@@ -38,29 +38,15 @@ class _UsageError(Exception):
     """A command-line usage problem (exit 2)."""
 
 
-def _parse_csv_columns(value: str | None) -> dict[str, str] | None:
-    if not value:
-        return None
-    mapping: dict[str, str] = {}
-    for part in value.split(","):
-        if "=" not in part:
-            raise _UsageError(
-                f"--csv-columns: '{part}' alan=sütun biçiminde değil; örnek: --csv-columns speaker=Kim,text=Söz"
-            )
-        key, col = (s.strip() for s in part.split("=", 1))
-        mapping[key] = col
-    return mapping
-
-
 def _reader_options(args: argparse.Namespace) -> dict:
     opts: dict = {}
     if getattr(args, "input_format", None):
         opts["format"] = args.input_format
     if getattr(args, "agent_speaker", None):
         opts["agent_speaker"] = args.agent_speaker
-    cols = _parse_csv_columns(getattr(args, "csv_columns", None))
-    if cols:
-        opts["csv_columns"] = cols
+    if getattr(args, "csv_columns", None):
+        # validated (field names included) by readers.csv_format.parse_column_spec; a bad one exits 2
+        opts["csv_columns"] = parse_column_spec(args.csv_columns)
     if getattr(args, "max_size", None) is not None:
         if args.max_size <= 0:
             raise _UsageError("--max-size pozitif bir sayı (MB) olmalı")
@@ -142,26 +128,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------------ redact
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` so that a crash never leaves a half-written file at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _safe_name(call_id: str) -> str:
-    keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in call_id)
-    return keep.strip("._") or "call"
-
-
 def cmd_redact(args: argparse.Namespace) -> int:
     src = Path(args.input)
     out = Path(args.output)
@@ -192,7 +158,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     if single_file_out:
         if out.suffix.lower() == ".json":
             payload = collected[0].to_dict() if len(collected) == 1 else [t.to_dict() for t in collected]
-            _atomic_write_text(out, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            atomic_write_text(out, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         else:
             lines = []
             for t in collected:
@@ -205,17 +171,17 @@ def cmd_redact(args: argparse.Namespace) -> int:
                     if t.started_at:
                         row["started_at"] = t.started_at.isoformat()
                     lines.append(json.dumps(row, ensure_ascii=False))
-            _atomic_write_text(out, "\n".join(lines) + ("\n" if lines else ""))
+            atomic_write_text(out, "\n".join(lines) + ("\n" if lines else ""))
         written.append(out)
     else:
         used: Counter[str] = Counter()
         for t in collected:
-            name = _safe_name(t.call_id)
+            name = safe_filename(t.call_id)
             used[name] += 1
             if used[name] > 1:
                 name = f"{name}-{used[name]}"
             target = out / f"{name}.json"
-            _atomic_write_text(target, json.dumps(t.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            atomic_write_text(target, json.dumps(t.to_dict(), ensure_ascii=False, indent=2) + "\n")
             written.append(target)
     kinds = ", ".join(f"{PII_NAMES_TR.get(k, k)}: {v}" for k, v in sorted(totals.items()) if v)
     kinds = kinds or "hiç kişisel veri bulunmadı"
@@ -305,7 +271,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         payload["baseline_report"] = baseline.to_dict()
         payload["baseline_train"] = args.baseline
     if args.out:
-        _atomic_write_text(Path(args.out), json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(Path(args.out), json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         print(f"\nSonuçlar yazıldı: {args.out}")
     if args.card:
         from .model.card import write_model_card
@@ -352,7 +318,7 @@ def cmd_turns(args: argparse.Namespace) -> int:
     for (rid, _, _), p in zip(items, preds, strict=True):
         d = p.to_dict()
         out_lines.append(json.dumps({"id": rid, "labels": d["labels"], "probs": d["probs"]}, ensure_ascii=False))
-    _atomic_write_text(Path(args.out), "\n".join(out_lines) + ("\n" if out_lines else ""))
+    atomic_write_text(Path(args.out), "\n".join(out_lines) + ("\n" if out_lines else ""))
     print(f"{len(items)} konuşma sırası puanlandı → {args.out}" + (f"; {bad} satır atlandı" if bad else ""))
     return EXIT_REJECTED if bad else EXIT_OK
 
@@ -406,7 +372,7 @@ def cmd_asr_eval(args: argparse.Namespace) -> int:
         w.writeheader()
         for row in report.to_rows():
             w.writerow(row)
-        _atomic_write_text(Path(args.out), buf.getvalue())
+        atomic_write_text(Path(args.out), buf.getvalue())
         print(f"Sonuçlar yazıldı: {args.out}")
     return EXIT_OK
 
@@ -417,7 +383,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     report = calibrate(load_scores(args.human, "human"), load_scores(args.ai, "ai"))
     print(report.table())
     if args.out:
-        _atomic_write_text(Path(args.out), json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(Path(args.out), json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         print(f"Sonuçlar yazıldı: {args.out}")
     if args.chart:
         written = save_chart(report, args.chart)

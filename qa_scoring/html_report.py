@@ -7,13 +7,13 @@ escaped; transcript text is already redacted by the scorer.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
+from .fileio import atomic_write_bytes, safe_filename
 from .skills import SKILL_KEYS, SKILL_NAMES_TR
 
 CSS = """
@@ -44,10 +44,6 @@ def _fmt_time(seconds: float | None) -> str:
         return ""
     m, s = divmod(int(seconds), 60)
     return f"{m:02d}:{s:02d}"
-
-
-def _safe_name(call_id: str) -> str:
-    return re.sub(r"[^\w.-]", "_", call_id).strip("._") or "call"
 
 
 def call_scorecard_html(report: dict[str, Any]) -> str:
@@ -268,7 +264,7 @@ def summary_html(reports: list[dict[str, Any]]) -> str:
     body.append(
         "<h2>Görüşmeler</h2><ul>"
         + "".join(
-            f"<li><a href='calls/{_safe_name(r['call_id'])}.html'>{escape(r['call_id'])}</a> — "
+            f"<li><a href='calls/{safe_filename(r['call_id'])}.html'>{escape(r['call_id'])}</a> — "
             + (f"{r['overall']:.0f}/100" if r.get("overall") is not None else "puanlanmadı")
             + "</li>"
             for r in reports
@@ -280,11 +276,10 @@ def summary_html(reports: list[dict[str, Any]]) -> str:
 
 def write_html_reports(out_dir: Path, reports: list[dict[str, Any]]) -> list[str]:
     """Write ``report.html`` and ``calls/<call_id>.html`` (atomically); returns the relative paths."""
-    from .batch import atomic_write_bytes
 
     written = []
     for r in reports:
-        rel = f"calls/{_safe_name(r['call_id'])}.html"
+        rel = f"calls/{safe_filename(r['call_id'])}.html"
         atomic_write_bytes(out_dir / rel, call_scorecard_html(r).encode("utf-8"))
         written.append(rel)
     atomic_write_bytes(out_dir / "report.html", summary_html(reports).encode("utf-8"))

@@ -40,6 +40,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import overload
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 
-class Transform:
+class Transform(ABC):
     """Base class: a text transform callable on a string or on a list of strings.
 
     Subclasses implement :meth:`apply` for a single string.
@@ -111,9 +112,9 @@ class Transform:
             return out
         raise TypeError(f"{type(self).__name__} expected a str or a list of str, found {type(text).__name__}")
 
+    @abstractmethod
     def apply(self, text: str) -> str:
         """Transform a single string (implemented by subclasses)."""
-        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -322,9 +323,7 @@ class ExpandChatShorthand(Transform):
     def __init__(self, table: Mapping[str, str] | None = None) -> None:
         source = CHAT_SHORTHAND if table is None else table
         if not isinstance(source, Mapping):
-            raise ConfigError(
-                f"shorthand table must be a mapping of word -> expansion, found {type(source).__name__}"
-            )
+            raise ConfigError(f"shorthand table must be a mapping of word -> expansion, found {type(source).__name__}")
         lookup: dict[str, str] = {}
         for key, value in source.items():
             if not isinstance(key, str) or not key.strip() or not isinstance(value, str):

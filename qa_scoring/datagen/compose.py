@@ -14,10 +14,8 @@ carry no on-topic content, ...), assemble the reply in a natural order and final
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..fileio import atomic_write_bytes
 from ..skills import SKILL_KEYS
 from ..turkish import turkish_upper
 from .banks import SLOTS, Banks, Situation, load_banks, placeholders
@@ -120,8 +119,20 @@ P_TONE_NEG_FRAME = 0.55  # share of tone -1 (plain) realised as a bare refusal w
 P_INFO_WHEN_ZERO = 0.5  # tone 0 on topic: add a neutral fact
 P_CHAT_CHANNEL = {"clean": 0.4, "ascii": 0.6, "asr": 0.0, "chat": 1.0}
 
-_MONTHS = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
-           "Kasım", "Aralık")
+_MONTHS = (
+    "Ocak",
+    "Şubat",
+    "Mart",
+    "Nisan",
+    "Mayıs",
+    "Haziran",
+    "Temmuz",
+    "Ağustos",
+    "Eylül",
+    "Ekim",
+    "Kasım",
+    "Aralık",
+)
 #: Turkish dates for ``{date}``: "12 Mart".
 DATES: tuple[str, ...] = tuple(f"{d} {m}" for m in _MONTHS for d in range(1, 29))
 
@@ -176,7 +187,7 @@ def _sentence(text: str) -> str:
 def _upper_first(text: str) -> str:
     for i, ch in enumerate(text):
         if ch.isalpha():
-            return text[:i] + turkish_upper(ch) + text[i + 1:]
+            return text[:i] + turkish_upper(ch) + text[i + 1 :]
         if ch.isdigit():
             return text
     return text
@@ -385,8 +396,15 @@ def compose_turn(rng: random.Random, banks: Banks, domain: str | None = None) ->
             if rng.random() < P_BAD_NEWS_GOOD:
                 frame = pick("bad_news_good_frames")
                 components += ["refusal", "alternative"]
-                action.append(_fill(frame, {"refusal": _clause(rng.choice(sit.refusal)),
-                                            "alternative": _clause(rng.choice(sit.alternative))}))
+                action.append(
+                    _fill(
+                        frame,
+                        {
+                            "refusal": _clause(rng.choice(sit.refusal)),
+                            "alternative": _clause(rng.choice(sit.alternative)),
+                        },
+                    )
+                )
             else:
                 frame = pick("tone_pos_frames")
                 components.append("solution")
@@ -426,8 +444,17 @@ def compose_turn(rng: random.Random, banks: Banks, domain: str | None = None) ->
     labels = labels_from_components(components)
     tags = _tags(components, labels, distress, all_zero)
     meta["all_zero"] = all_zero
-    return ComposedTurn(domain=dkey, persona=persona, customer=customer, agent=agent, distress=distress,
-                        labels=labels, components=components, tags=tags, meta=meta)
+    return ComposedTurn(
+        domain=dkey,
+        persona=persona,
+        customer=customer,
+        agent=agent,
+        distress=distress,
+        labels=labels,
+        components=components,
+        tags=tags,
+        meta=meta,
+    )
 
 
 def _tags(components: list[str], labels: dict[str, int], distress: int, all_zero: bool) -> list[str]:
@@ -435,11 +462,19 @@ def _tags(components: list[str], labels: dict[str, int], distress: int, all_zero
     tags = []
     if all_zero:
         tags.append("first_question" if "first_question" in c else "info_only")
-    simple = (("sarcasm", "sarcasm"), ("hangup_threat", "threat_hangup"), ("empathy_neg", "minimising"),
-              ("indifference", "indifference"), ("ask_given", "asks_again"), ("listening_neg_generic", "canned"),
-              ("wrong_topic", "wrong_topic"), ("bad_news_good_frames", "bad_news_good"),
-              ("tone_neg_frames", "bad_news_bad"), ("respect_neg", "disrespectful"),
-              ("listening_pos_frames", "paraphrase"))
+    simple = (
+        ("sarcasm", "sarcasm"),
+        ("hangup_threat", "threat_hangup"),
+        ("empathy_neg", "minimising"),
+        ("indifference", "indifference"),
+        ("ask_given", "asks_again"),
+        ("listening_neg_generic", "canned"),
+        ("wrong_topic", "wrong_topic"),
+        ("bad_news_good_frames", "bad_news_good"),
+        ("tone_neg_frames", "bad_news_bad"),
+        ("respect_neg", "disrespectful"),
+        ("listening_pos_frames", "paraphrase"),
+    )
     tags += [tag for comp, tag in simple if comp in c]
     if "listening_pos_frames" in c and "titles" in c:
         tags.append("uses_name")
@@ -504,8 +539,10 @@ def generate(
                 continue
             break
         else:
-            raise ConfigError(f"could not compose {n} distinct turns from these banks (stuck at {i}); "
-                              "add variants or domains, or ask for fewer turns")
+            raise ConfigError(
+                f"could not compose {n} distinct turns from these banks (stuck at {i}); "
+                "add variants or domains, or ask for fewer turns"
+            )
         seen.add(key)
         channel = "chat" if rng.random() < P_CHAT_CHANNEL[style] else "call"
         rid = f"gen-{i:0{width}d}"
@@ -537,21 +574,8 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | Path) -> Path:
     Returns:
         The path written.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for rec in records:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    data = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
+    return atomic_write_bytes(path, data.encode("utf-8"))
 
 
 def summarize(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

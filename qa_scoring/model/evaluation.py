@@ -8,16 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..skills import SKILL_KEYS
+from ..skills import SKILL_KEYS, SKILL_NAMES_TR
 from .metrics import expected_calibration_error, skill_report
-
-SKILL_NAMES_TR = {
-    "respect": "Saygı",
-    "patience": "Sabır",
-    "empathy": "Empati",
-    "active_listening": "Aktif dinleme",
-    "positive_tone": "Olumlu tutum",
-}
 
 
 @dataclass(frozen=True)
