@@ -19,6 +19,19 @@ def default_rubric() -> Rubric:
     return Rubric.load("default")
 
 
+# The shipped rubric's phrase lists grow as real wordings are added; the matching cases below pin the
+# algorithm (windows, WER, best phrase) to the first four phrases of each item, which they were written for.
+CLASSIC_PHRASES = 4
+
+
+@pytest.fixture(scope="module")
+def classic_rubric() -> Rubric:
+    data = Rubric.load("default").to_dict()
+    for item in data["script"]:
+        item["phrases"] = item["phrases"][:CLASSIC_PHRASES]
+    return Rubric.from_dict(data)
+
+
 @pytest.fixture(scope="module")
 def tahsilat_rubric() -> Rubric:
     return Rubric.load("tahsilat")
@@ -125,8 +138,8 @@ MATCH_CASES = [
 
 
 @pytest.mark.parametrize(("text", "key", "present", "wer", "phrase"), MATCH_CASES)
-def test_phrase_matching(default_rubric: Rubric, text: str, key: str, present: bool, wer: float, phrase: str) -> None:
-    result = check_script(_call(text), default_rubric).item(key)
+def test_phrase_matching(classic_rubric: Rubric, text: str, key: str, present: bool, wer: float, phrase: str) -> None:
+    result = check_script(_call(text), classic_rubric).item(key)
     assert result.present is present
     assert result.wer == wer
     assert result.best_phrase == phrase
@@ -134,12 +147,44 @@ def test_phrase_matching(default_rubric: Rubric, text: str, key: str, present: b
     assert result.best_match  # the closest window is reported even when absent
 
 
-def test_absent_item_reports_original_window(default_rubric: Rubric) -> None:
-    result = check_script(_call("Görüşmemiz kayıt altına alınıyor, bilginize."), default_rubric).item("kvkk")
+def test_absent_item_reports_original_window(classic_rubric: Rubric) -> None:
+    result = check_script(_call("Görüşmemiz kayıt altına alınıyor, bilginize."), classic_rubric).item("kvkk")
     assert result.present is False
     assert result.best_match == "Görüşmemiz kayıt altına alınıyor, bilginize."
     assert result.wer is not None and result.wer > result.max_wer
-    assert "kvkk" in check_script(_call("Görüşmemiz kayıt altına alınıyor."), default_rubric).missing_required
+    assert "kvkk" in check_script(_call("Görüşmemiz kayıt altına alınıyor."), classic_rubric).missing_required
+
+
+# Wordings agents really use (from datasets/calls), which the shipped rubric must accept, and look-alikes it must not.
+NATURAL_CASES = [
+    ("Önce adınızı ve soyadınızı alabilir miyim?", "identity_check", True),
+    ("Randevunuzu bulabilmem için T.C. kimlik numaranızı alabilir miyim?", "identity_check", True),
+    ("Kaydınızı buldum. Doğrulama için doğum yılınızı alabilir miyim?", "identity_check", True),
+    ("Kimlik doğrulama yapmam gerekiyor, TC kimlik numaranızı alayım.", "identity_check", True),
+    ("kimlik dogrulamasi yapmam gerekiyor", "identity_check", True),
+    ("Sipariş numaranızı alabilir miyim?", "identity_check", False),
+    ("Rezervasyon kodunuzu alabilir miyim?", "identity_check", False),
+    ("Görüşmemiz kalite amacıyla kaydedilmektedir.", "kvkk", True),
+    ("Görüşmemiz kalite amacıyla kayıt altına alınmaktadır.", "kvkk", True),
+    ("Restoran ile ilgili geri bildiriminiz kayıt altına alınmıştır.", "kvkk", False),
+    ("Merhaba, Pazarım canlı desteğe hoş geldiniz, ben Ece.", "greeting", True),
+    ("Şifa Hastanesi randevu hattı, günaydın, ben Büşra. Size nasıl yardımcı olabilirim?", "greeting", True),
+    ("Ege Koyu Otel rezervasyon, buyrun.", "greeting", False),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "present"), NATURAL_CASES)
+def test_natural_wordings_of_the_shipped_rubric(default_rubric: Rubric, text: str, key: str, present: bool) -> None:
+    assert check_script(_call(text), default_rubric).item(key).present is present
+
+
+@pytest.mark.parametrize(
+    ("last_agent_line", "present"),
+    [("İyi günler.", True), ("Sağlıklı günler dilerim.", True), ("Kaydınızı aldım.", False)],
+)
+def test_short_polite_closing_counts(default_rubric: Rubric, last_agent_line: str, present: bool) -> None:
+    call = _call("Merhaba, size nasıl yardımcı olabilirim?", "Kontrol ediyorum.", last_agent_line)
+    assert check_script(call, default_rubric).item("closing").present is present
 
 
 @pytest.mark.parametrize(
