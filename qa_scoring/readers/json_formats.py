@@ -40,9 +40,7 @@ def load_json(text: str, ctx: ReadContext) -> Any:
                 "it .jsonl or "
                 "pass format='jsonl', otherwise wrap the calls in a list [ ... ]"
             )
-        raise ctx.error(
-            f"not valid JSON: {exc.msg}; {hint}", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
+        raise ctx.error(f"not valid JSON: {exc.msg}; {hint}", f"line {exc.lineno}, column {exc.colno}") from None
 
 
 def _json_path(index: int | None, inner: str | None) -> str:
@@ -69,8 +67,7 @@ def read_our_json(data: Any, ctx: ReadContext) -> list[Transcript]:
         items = list(enumerate(data))
     else:
         raise ctx.error(
-            "expected a call object with 'call_id' and 'turns' (or a list of them), found "
-            f"{type(data).__name__}"
+            f"expected a call object with 'call_id' and 'turns' (or a list of them), found {type(data).__name__}"
         )
     out: list[Transcript] = []
     seen: dict[str, int | None] = {}
@@ -100,6 +97,9 @@ def read_json(text: str, ctx: ReadContext) -> list[Transcript]:
 def read_jsonl(text: str, ctx: ReadContext) -> list[Transcript]:
     """Read JSONL: one turn per line, grouped into calls by ``call_id`` in order of first appearance.
 
+    A line holding ``turns`` is a whole call in our JSON format (the "one call per line" export); both kinds
+    may share a file, but a call id comes from one kind only.
+
     Raises:
         TranscriptFormatError: naming the line of invalid JSON, a missing key, an unknown speaker or a bad
             time.
@@ -119,17 +119,36 @@ def read_jsonl(text: str, ctx: ReadContext) -> list[Transcript]:
             ) from None
         if not isinstance(record, Mapping):
             raise ctx.error(f"expected a JSON object per line, found {type(record).__name__}", where)
+        if "turns" in record:  # a whole call on one line
+            try:
+                transcript = Transcript.from_dict(record)
+            except TranscriptFormatError as exc:
+                raise ctx.error(exc.reason, f"{where}, {exc.location}" if exc.location else where) from None
+            if transcript.call_id in calls:
+                raise ctx.error(
+                    f"call_id {transcript.call_id!r} already appeared on line {calls[transcript.call_id]['line']}; "
+                    "give each call a unique id and keep a call's turns in one kind of line",
+                    where,
+                )
+            labels = Counter(str(t.get("speaker")) for t in record["turns"])
+            calls[transcript.call_id] = {"whole": finalize(transcript, ctx, labels, where), "line": line_no}
+            continue
         missing = [k for k in JSONL_REQUIRED if k not in record]
         if missing:
             raise ctx.error(
-                f"missing key(s) {', '.join(repr(k) for k in missing)}; every line needs "
-                f"{', '.join(JSONL_REQUIRED)}",
+                f"missing key(s) {', '.join(repr(k) for k in missing)}; every line needs {', '.join(JSONL_REQUIRED)}",
                 where,
             )
         call_id = call_id_from(record["call_id"], ctx, where)
         if not isinstance(record["text"], str):
             raise ctx.error(f"'text' expected a string, found {type(record['text']).__name__}", where)
         call = calls.setdefault(call_id, {"turns": [], "labels": Counter(), "fields": {}, "line": line_no})
+        if "whole" in call:
+            raise ctx.error(
+                f"call_id {call_id!r} was given as a whole call on line {call['line']}; "
+                "give each call a unique id and keep a call's turns in one kind of line",
+                where,
+            )
         speaker = resolve_speaker(record["speaker"], ctx, where)
         call["labels"][str(record["speaker"])] += 1
         start = parse_time(record.get("start"), ctx, where, "start")
@@ -141,6 +160,8 @@ def read_jsonl(text: str, ctx: ReadContext) -> list[Transcript]:
         ).items():
             call["fields"][name] = value
     return [
-        build_transcript(ctx, call_id, c["turns"], c["labels"], c["fields"], location=f"line {c['line']}")
+        c["whole"]
+        if "whole" in c
+        else build_transcript(ctx, call_id, c["turns"], c["labels"], c["fields"], location=f"line {c['line']}")
         for call_id, c in calls.items()
     ]

@@ -14,9 +14,7 @@ from qa_scoring.transcript import Channel, Speaker, Transcript
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "readers"
 SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "qa_scoring" / "schemas" / "transcript.schema.json").read_text(
-        encoding="utf-8"
-    )
+    (Path(__file__).parents[2] / "qa_scoring" / "schemas" / "transcript.schema.json").read_text(encoding="utf-8")
 )
 CALL = {
     "call_id": "k-1",
@@ -131,6 +129,22 @@ def test_jsonl_fixture_groups_calls_in_order() -> None:
     assert [t.speaker for t in second.turns] == [Speaker.CUSTOMER, Speaker.AGENT]
 
 
+def test_jsonl_whole_call_per_line_mixes_with_turn_lines() -> None:
+    whole = {
+        "call_id": "c-1",
+        "agent_id": "A-3",
+        "channel": "chat",
+        "turns": [{"speaker": "Müşteri", "text": "kartım bloke"}, {"speaker": "Temsilci", "text": "Hemen bakıyorum."}],
+    }
+    lines = [
+        json.dumps(whole, ensure_ascii=False),
+        '{"call_id": "c-2", "speaker": "agent", "text": "İyi günler."}',
+    ]
+    first, second = parse_transcripts("\n".join(lines), format="jsonl")
+    assert (first.call_id, first.agent_id, first.channel, len(first.turns)) == ("c-1", "A-3", Channel.CHAT, 2)
+    assert first.turns[1].speaker is Speaker.AGENT and second.call_id == "c-2"
+
+
 @pytest.mark.parametrize(
     ("lines", "match"),
     [
@@ -164,6 +178,21 @@ def test_jsonl_fixture_groups_calls_in_order() -> None:
             ],
             r"line 2: call 'b' has no agent turn",
         ),
+        (
+            [
+                '{"call_id": "a", "turns": [{"speaker": "agent", "text": "x"}]}',
+                '{"call_id": "a", "speaker": "agent", "text": "y"}',
+            ],
+            r"line 2: call_id 'a' was given as a whole call on line 1",
+        ),
+        (
+            [
+                '{"call_id": "a", "speaker": "agent", "text": "y"}',
+                '{"call_id": "a", "turns": [{"speaker": "agent", "text": "x"}]}',
+            ],
+            r"line 2: call_id 'a' already appeared on line 1",
+        ),
+        (['{"call_id": "a", "turns": [{"speaker": "Müdür", "text": "x"}]}'], r"line 1, turns\[0\]: speaker 'Müdür'"),
     ],
 )
 def test_jsonl_errors(lines: list[str], match: str) -> None:
