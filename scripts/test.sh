@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -c constraints.txt -e ".[dev]"
+# the real-browser tests drive Debian's chromium (installed here when missing; never a downloaded browser)
+bash scripts/ensure_chromium.sh
 set +e
 python3 -m pytest "$@"
 rc=$?
