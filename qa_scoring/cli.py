@@ -335,6 +335,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     def factory():
         return Scorer.from_pretrained(rubric=rubric, model=args.model)
 
+    if args.engine != "ray" and (args.ray_address is not None or args.ray_actors is not None):
+        raise _UsageError("--ray-address ve --ray-actors yalnızca --engine ray ile kullanılır")
+    if args.ray_actors is not None and args.ray_actors < 1:
+        raise _UsageError(f"--ray-actors en az 1 olmalı, verilen: {args.ray_actors}")
     summary = run_batch(
         args.paths,
         args.out,
@@ -344,6 +348,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         reader_options=_reader_options(args),
         html=not args.no_html,
         progress=not args.quiet,
+        engine=args.engine,
+        ray_address=args.ray_address,
+        ray_actors=args.ray_actors,
     )
     print(
         f"{summary.calls_scored} görüşme puanlandı"
@@ -530,6 +537,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="yarım kalan işi sürdür")
     p.add_argument("--no-html", action="store_true", help="HTML raporlarını yazma")
     p.add_argument("--quiet", action="store_true", help="ilerleme çubuğunu gösterme")
+    g = p.add_argument_group("dağıtık puanlama (Ray; pip install 'qa-scoring[ray]')")
+    g.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: bu süreçte (varsayılan); ray: Ray Data aktörleriyle, aynı sonuçlar",
+    )
+    g.add_argument(
+        "--ray-address",
+        metavar="ADRES",
+        help="verilmezse yerel Ray başlatılır; 'auto' bu makinenin kümesine, 'ray://HOST:10001' uzak kümeye bağlanır",
+    )
+    g.add_argument("--ray-actors", type=int, metavar="N", help="puanlayan aktör sayısı (varsayılan: küme CPU sayısı)")
     _add_reader_args(p, format_flag="--input-format")
     p.set_defaults(func=cmd_batch)
 
