@@ -215,8 +215,9 @@ _IBAN_SHAPE = re.compile(r"(?<!\w)tr(?:[ \u00a0\-]?[0-9]){24}(?![0-9])", re.IGNO
 _MASK_CHARS = "*•xX#"
 _MASKED_CARD = re.compile(r"(?<![\w*•#])(?:[0-9*•xX#]{4}[ \-]?){3}[0-9*•xX#]{4}(?![\w*•#])")
 _SEP = r"[ \u00a0\u202f()\-\u2013]{1,3}"
-# a chain glued to letters ("TK123…") or hyphenated to them ("HK-240514-7751") is a code, not PII
-_CHAIN = re.compile(rf"(?:(?<!\w)\+|(?<![^\W\d])(?<![^\W\d]-))[0-9]+(?:{_SEP}[0-9]+)*")
+# a chain glued to letters ("TK123…") or hyphenated to them ("HK-240514-7751") is a code, not PII; a chain
+# starts at the first digit of a number, never inside one ("kargo-2024-05-14-0031" is a call id)
+_CHAIN = re.compile(rf"(?:(?<!\w)\+|(?<![^\W\d])(?<![^\W\d]-))(?<![0-9])[0-9]+(?:{_SEP}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
 
 _MAX_WINDOW_DIGITS = 19

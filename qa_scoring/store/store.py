@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 from argon2 import PasswordHasher
-from sqlalchemy import URL, ColumnElement, Engine, func, select
+from sqlalchemy import URL, ColumnElement, Engine, false, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -386,6 +386,11 @@ class Store:
         return s.scalars(select(UserRow).where(UserRow.username_key == username_key(username.strip()))).one_or_none()
 
     # ------------------------------------------------------------------------------------------ users
+    def has_users(self) -> bool:
+        """Whether any account exists (False only before the first admin is created)."""
+        with self._tx() as s:
+            return bool(s.scalar(select(func.count()).select_from(UserRow)))
+
     def bootstrap_admin(self, username: str = "admin", password: str | None = None) -> str | None:
         """Create the first admin when the database has no users yet.
 
@@ -1200,7 +1205,8 @@ class Store:
                     conds.append(CallRow.team == team)
                 if who is not None:
                     agent_id = person.agent_id if person is not None else who
-                    conds.append(CallRow.agent_id == agent_id)
+                    # a person without an agent id has taken no calls (never "the calls without an agent id")
+                    conds.append(CallRow.agent_id == agent_id if agent_id is not None else false())
                 if start is not None:
                     conds.append(CallRow.call_date >= start)
                 if end is not None:

@@ -219,6 +219,9 @@ def test_phone_in_context(text, expected):
         "TK10000000146 kodlu sefer",
         "İade talep numaranız HK-240514-7751.",  # ticket id hyphenated to letters: a code
         "Dosya no 240514-7751",  # 6-4 is no phone grouping
+        "kargo-2024-05-14-0031",  # a dated call id: no phone starts inside the year
+        "Çağrı enerji-2024-11-05-0117 kaydedildi",
+        "Kayıt 2024-05-14-0031",
         f"Referans TR-{KNOWN_TC}",
     ],
 )

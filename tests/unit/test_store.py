@@ -912,3 +912,18 @@ def test_error_hierarchy():
         "lead",
         "admin",
     ]
+
+
+def test_has_users_is_false_only_before_the_first_admin(tmp_path):
+    with open_store(tmp_path / "first.db") as s:
+        assert s.has_users() is False
+        s.bootstrap_admin("admin", PASSWORD)
+        assert s.has_users() is True
+
+
+def test_history_of_a_person_without_agent_id_holds_no_calls(store, people):
+    admin = people["admin"]
+    store.save_call(admin, report("c-none", None, "Kargo", {"empathy": 5}))  # a call with no agent id
+    store.save_drill(people["lead_k"], drill_summary())
+    h = store.skill_history(admin, agent="lead_k")  # lead_k has no agent id: drills only, never stray calls
+    assert h["source"].tolist() == ["drill"]
