@@ -122,7 +122,7 @@ def scores_export(records: Sequence[Any], overrides: Iterable[Any]) -> pd.DataFr
     for rec in records:
         r = rec.report
         row: dict[str, Any] = {
-            "call_id": r["call_id"],
+            "Çağrı": r["call_id"],
             "Temsilci": r.get("agent_id") or "",
             "Ekip": r.get("team") or "",
             "Tarih": (r.get("started_at") or "")[:10],
@@ -149,7 +149,7 @@ def overrides_export(overrides: Iterable[Any]) -> pd.DataFrame:
     for o in sorted(overrides, key=lambda o: _sort_time(getattr(o, "created_at", None))):
         rows.append(
             {
-                "call_id": o.call_id,
+                "Çağrı": o.call_id,
                 "Beceri": SKILL_NAMES_TR.get(o.skill, o.skill),
                 "Model seviyesi": getattr(o, "model_level", None),
                 "Yeni seviye": o.level,
@@ -158,7 +158,7 @@ def overrides_export(overrides: Iterable[Any]) -> pd.DataFrame:
                 "Tarih": _fmt_when(getattr(o, "created_at", None)),
             }
         )
-    columns = ["call_id", "Beceri", "Model seviyesi", "Yeni seviye", "Açıklama", "Değerlendirici", "Tarih"]
+    columns = ["Çağrı", "Beceri", "Model seviyesi", "Yeni seviye", "Açıklama", "Değerlendirici", "Tarih"]
     return pd.DataFrame(rows, columns=columns)
 
 

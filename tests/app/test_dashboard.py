@@ -102,3 +102,15 @@ def test_trainee_sees_only_own_progress_and_drills(history):
 def test_lead_progress_without_agent_id_shows_only_own_drills(history):
     at = open_page(login("leyla"), "progress")
     assert "Henüz kaydınız yok" in texts(at)
+
+
+def test_an_imported_archive_older_than_90_days_is_shown_by_default(seeded):
+    old = date.today() - timedelta(days=500)
+    for i, ago in enumerate((0, 10, 200)):  # the newest 90 days of the archive hold the first two calls
+        stamp = f"{old - timedelta(days=ago)}T10:00:00+03:00"
+        seeded.store.save_call(
+            seeded.admin, fake_report(f"arsiv-{i}", "A-1042", TEAM_A, stamp, {"empathy": 3}), f"arsiv-{i}.json"
+        )
+    at = open_page(login("admin", ADMIN_PASSWORD), "dashboard")
+    assert "Seçilen filtrelerle kayıt yok" not in texts(at)
+    assert [m.value for m in at.metric][1] == "2"  # calls in the default period

@@ -105,7 +105,7 @@ def test_lead_sees_only_own_team_and_cannot_save_other_teams_calls(seeded):
     store.save_call(admin, fake_report("b-1", "A-7781", TEAM_B, "2025-03-03T11:00:00+03:00", {}), "b.json")
     at = open_page(login("leyla"), "review")
     assert at.selectbox(key="review_call").options == ["a-1"]
-    assert list(table(at, "Genel puan")["call_id"]) == ["a-1"]
+    assert list(table(at, "Genel puan")["Çağrı"]) == ["a-1"]
     # telekom_internet.txt belongs to "Teknik Destek": the lead of "Kargo Destek" may not store it
     at = _upload(at, ["telekom_internet.txt"])
     assert any("Yalnızca kendi takımınızın çağrılarını kaydedebilirsiniz" in e for e in errors(at))
@@ -120,13 +120,13 @@ def test_exports_hold_scores_and_overrides(seeded):
     scores = calls.scores_export(records, overrides)
     assert scores.loc[0, "Empati"] == 2 and scores.loc[0, "Empati (değerlendirici)"] == 4
     csv_text = calls.csv_bytes(scores).decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("call_id,Temsilci,Ekip,Tarih,Kanal,Kart,Saygı,Sabır,Empati")
+    assert csv_text.splitlines()[0].startswith("Çağrı,Temsilci,Ekip,Tarih,Kanal,Kart,Saygı,Sabır,Empati")
     book = openpyxl.load_workbook(
         io.BytesIO(calls.excel_bytes({"Puanlar": scores, "Düzeltmeler": calls.overrides_export(overrides)}))
     )
     assert book.sheetnames == ["Puanlar", "Düzeltmeler"]
     rows = list(book["Düzeltmeler"].values)
-    assert rows[0][:4] == ("call_id", "Beceri", "Model seviyesi", "Yeni seviye")
+    assert rows[0][:4] == ("Çağrı", "Beceri", "Model seviyesi", "Yeni seviye")
     assert rows[1][:5] == ("a-1", "Empati", 2, 4, "Müşterinin kaygısını açıkça karşıladı.")
     # the exported scores file is a valid model-score file for `qa-score calibrate --ai`
     from qa_scoring.calibration import load_scores

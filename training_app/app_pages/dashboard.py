@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -48,9 +49,14 @@ with st.container(border=True, key="dash_filters"):
         )
         team = None if choice == analytics.ALL else choice
     today = date.today()
+    # the last 90 days, or the 90 days up to the newest record when everything is older (imported archives)
+    newest = everything["date"].max() if "date" in everything and len(everything) else None
+    end = today
+    if newest is not None and not pd.isna(newest) and newest.date() < today - timedelta(days=90):
+        end = newest.date()
     period = f2.date_input(
         "Tarih aralığı",
-        value=(today - timedelta(days=90), today),
+        value=(end - timedelta(days=90), end),
         max_value=today,
         format="DD.MM.YYYY",
         key="dash_dates",

@@ -232,7 +232,7 @@ else:
 call_overrides = [o for o in all_overrides if o.call_id == call_id]
 if call_overrides:
     st.markdown("#### Düzeltme geçmişi")
-    st.dataframe(calls.overrides_export(call_overrides).drop(columns=["call_id"]), hide_index=True)
+    st.dataframe(calls.overrides_export(call_overrides).drop(columns=["Çağrı"]), hide_index=True)
 
 st.markdown("#### Döküm")
 st.html(calls.transcript_html(report))
