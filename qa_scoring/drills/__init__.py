@@ -22,6 +22,7 @@ from .mood import MOOD_KEYS, Mood
 from .scenario import (
     DIFFICULTIES,
     DIFFICULTY_NAMES_TR,
+    MIN_BETTER_PHRASINGS,
     STAGE_NAMES_TR,
     AdvanceRule,
     Escalation,
@@ -56,6 +57,7 @@ __all__ = [
     "DIFFICULTIES",
     "DIFFICULTY_FACTORS",
     "DIFFICULTY_NAMES_TR",
+    "MIN_BETTER_PHRASINGS",
     "MOOD_KEYS",
     "OUTCOME_NAMES_TR",
     "STAGE_NAMES_TR",

@@ -1,14 +1,16 @@
-"""Turkish feedback for drill replies: choosing the rubric tip that fits a reply, and joining skill names."""
+"""Turkish feedback for drill replies: choosing the rubric tip that fits a reply, choosing one of a scenario's
+better phrasings, and joining skill names."""
 
 from __future__ import annotations
 
+import random
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from ..rubric import Skill, Tip
+from ..rubric import SUGGESTION_PREFIX, Skill, Tip
 from .matching import NormalizedText, find_phrase
 
-__all__ = ["join_tr", "pick_tip"]
+__all__ = ["as_suggestion", "choose_phrasing", "join_tr", "pick_tip"]
 
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{2,60})[\"“”»]")
 
@@ -59,3 +61,27 @@ def pick_tip(skill: Skill, when: str, reply: NormalizedText | None, index: int) 
         chosen = tips[index % len(tips)]
     suggestions = chosen.suggestions()
     return chosen, suggestions[index % len(suggestions)]
+
+
+def as_suggestion(phrasing: str) -> str:
+    """A better phrasing as the trainee reads it: ``Şöyle deneyebilirsiniz: “…”`` (as :meth:`Tip.suggestions`)."""
+    return f"{SUGGESTION_PREFIX} “{phrasing}”"
+
+
+def choose_phrasing(
+    phrasings: Sequence[str], rng: random.Random, used: Collection[str] = (), last: str | None = None
+) -> str:
+    """Pick one of a scenario's better phrasings, reproducibly for ``rng``.
+
+    A phrasing not in ``used`` is preferred; when all have been used, any but ``last`` (so the same suggestion is
+    never given twice in a row while the list has another one).
+
+    Raises:
+        ValueError: If ``phrasings`` is empty.
+    """
+    if not phrasings:
+        raise ValueError("choose_phrasing() needs at least one phrasing")
+    fresh = [p for p in phrasings if p not in used]
+    if not fresh:
+        fresh = [p for p in phrasings if p != last] or list(phrasings)
+    return fresh[rng.randrange(len(fresh))]

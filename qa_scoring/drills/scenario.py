@@ -38,6 +38,7 @@ from pydantic import (
 from ..errors import QAScoringError
 from ..normalize import normalize
 from ..rubric import (
+    _PREFIX_RE,
     NonEmptyStr,
     Slug,
     _describe,
@@ -59,6 +60,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DIFFICULTIES",
     "DIFFICULTY_NAMES_TR",
+    "MIN_BETTER_PHRASINGS",
     "STAGE_NAMES_TR",
     "AdvanceRule",
     "Escalation",
@@ -75,6 +77,8 @@ __all__ = [
 
 DOC = "docs/scenario-format.md"
 MIN_STAGE_LINES = 2
+MIN_BETTER_PHRASINGS = 2
+"""How many better phrasings per stage and skill the shipped scenarios give (a file may give fewer, or none)."""
 """Every stage needs at least this many customer lines per mood, so the customer need not repeat a line."""
 
 DIFFICULTIES: tuple[str, ...] = ("kolay", "orta", "zor")
@@ -239,6 +243,89 @@ def _mood_lines(value: Any, needed: Iterable[Mood], min_lines: int, what: str) -
     return dict(sorted(out.items()))
 
 
+def _better_phrasings(value: Any) -> dict[str, tuple[str, ...]]:
+    """Validate a ``skill → [better phrasings]`` mapping (a stage's or the scenario's ``better:`` block).
+
+    Keys must be skill keys; each value is a list of non-empty phrasings (a single phrasing may be written
+    without the list). A leading "Şöyle deneyebilirsiniz:" and surrounding quotes are removed (the app adds
+    them), and runs of whitespace become one space so the tip stays on one line.
+    """
+    if not isinstance(value, Mapping):
+        raise _Problems(
+            [
+                (
+                    "",
+                    f"expected a mapping of skill → list of better phrasings, found {_type_name(value)} → write "
+                    f"e.g. 'empathy:' followed by '- phrasing' items (skill keys: {', '.join(SKILL_KEYS)}), or "
+                    "remove 'better'",
+                )
+            ]
+        )
+    problems: list[tuple[str, str]] = []
+    out: dict[str, tuple[str, ...]] = {}
+    for raw_key, phrasings in value.items():
+        key = str(raw_key)
+        problem = _skill_problem(raw_key)
+        if problem:
+            problems.append((key, problem))
+            continue
+        if isinstance(phrasings, str):
+            phrasings = [phrasings]
+        if not isinstance(phrasings, list | tuple):
+            problems.append(
+                (
+                    key,
+                    f"expected a list of phrasings, found {_type_name(phrasings)} → write each phrasing as a "
+                    "'- …' item",
+                )
+            )
+            continue
+        if not phrasings:
+            problems.append(
+                (key, "the list is empty → add at least one phrasing, or remove the key to use the rubric's tips")
+            )
+            continue
+        clean: list[str] = []
+        seen: dict[str, int] = {}
+        for i, phrasing in enumerate(phrasings):
+            if not isinstance(phrasing, str):
+                problems.append(
+                    (
+                        f"{key}[{i}]",
+                        f"expected a phrasing (text), found {_type_name(phrasing)} → write the sentence in quotes",
+                    )
+                )
+                continue
+            text = " ".join(_PREFIX_RE.sub("", phrasing).split()).strip("“”\"' ")
+            if not re.search(r"\w", text):
+                problems.append(
+                    (
+                        f"{key}[{i}]",
+                        f"{phrasing!r} is empty → write the sentence the trainee could say, or remove the item",
+                    )
+                )
+                continue
+            norm = normalize(text, "match_ascii")
+            if norm in seen:
+                problems.append((f"{key}[{i}]", f"repeats {key}[{seen[norm]}] → write a different phrasing"))
+                continue
+            seen[norm] = i
+            clean.append(text)
+        out[key] = tuple(clean)
+    if problems:
+        raise _Problems(problems)
+    return {k: out[k] for k in SKILL_KEYS if k in out}
+
+
+def _serialize_better(value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in value.items()}
+
+
+BetterPhrasings = Annotated[
+    dict[str, tuple[str, ...]], BeforeValidator(_better_phrasings), PlainSerializer(_serialize_better)
+]
+
+
 def _serialize_lines(value: Mapping[Mood, tuple[str, ...]]) -> dict[str, list[str]]:
     return {m.key: list(v) for m, v in value.items()}
 
@@ -329,6 +416,8 @@ class Stage(_Model):
         lines: mood → at least two customer lines said in this stage in that mood (all four moods).
         advance: What moves the conversation to the next stage; required on every stage but the last one, not
             allowed on the last one.
+        better: skill → better phrasings for replies given in this stage (the tip after a reply and the summary's
+            "better phrasing"); they take precedence over the scenario-level :attr:`Scenario.better`.
     """
 
     key: Slug
@@ -336,6 +425,7 @@ class Stage(_Model):
     hint: str = ""
     lines: MoodLines
     advance: AdvanceRule | None = None
+    better: BetterPhrasings = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -446,6 +536,8 @@ class Scenario(_Model):
         resolution: What solves the problem.
         escalation: When the customer gives up.
         turn_limit_lines: The customer's last words when ``max_turns`` is reached (optional).
+        better: skill → better phrasings used in every stage that gives none of its own for that skill
+            (optional; without any, tips fall back to the rubric's examples).
     """
 
     id: Slug
@@ -462,6 +554,7 @@ class Scenario(_Model):
     resolution: Resolution
     escalation: Escalation
     turn_limit_lines: tuple[NonEmptyStr, ...] = ()
+    better: BetterPhrasings = Field(default_factory=dict)
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -556,6 +649,15 @@ class Scenario(_Model):
             if s.key == key:
                 return s
         raise KeyError(f"scenario '{self.id}' has no stage '{key}'; its stages: {', '.join(self.stage_keys)}")
+
+    def better_for(self, stage: str, skill: str) -> tuple[str, ...]:
+        """The better phrasings for ``skill`` in stage ``stage``: the stage's own, else the scenario-level ones,
+        else ``()`` (then tips come from the rubric).
+
+        Raises:
+            KeyError: If the scenario has no stage ``stage``.
+        """
+        return self.stage(stage).better.get(skill) or self.better.get(skill, ())
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain JSON-compatible data (defaults filled in, moods as keys)."""

@@ -37,7 +37,7 @@ from ..normalize import normalize
 from ..redact import redact_text
 from ..rubric import Rubric
 from ..scoring import DISTRESS_THRESHOLD, TurnLabeller
-from .feedback import join_tr, pick_tip
+from .feedback import as_suggestion, choose_phrasing, join_tr, pick_tip
 from .matching import NormalizedText, find_phrase, is_question, normalized
 from .mood import Mood
 from .scenario import DIFFICULTIES, AdvanceRule, Resolution, Scenario
@@ -147,8 +147,9 @@ class DrillReply:
         distress: Probability that the customer's line expressed distress.
         distress_moment: Whether empathy was required here (distress model or the rubric's distress cues).
         chips: One :class:`SkillChip` per rubric skill, in rubric order.
-        tip: One Turkish line: a better phrasing for the weakest skill ("Şöyle deneyebilirsiniz: “…”"), or
-            praise when nothing went wrong.
+        tip: One Turkish line: a better phrasing for the weakest skill ("Şöyle deneyebilirsiniz: “…”"), taken from
+            the scenario's ``better`` phrasings for the stage the reply was given in (the rubric's examples when it
+            has none), or praise when nothing went wrong.
         tip_skill: The skill the tip is about (``None`` for general praise).
         advice: The rubric's longer advice behind the tip, if any.
         mood_before / mood_after: The customer's mood before and after the reply.
@@ -305,6 +306,10 @@ class DrillSession:
         self.trainee: str | None = _trainee_name(trainee)
         self.seed: int | str = seed if seed is not None else secrets.randbits(32)
         self._rng = random.Random(f"{self.seed}:{scenario.id}")
+        # a separate stream for the scenario's better phrasings, so tips never change the customer's lines
+        self._tip_rng = random.Random(f"{self.seed}:{scenario.id}:better")
+        self._phrasings_used: set[str] = set()
+        self._last_phrasing: str | None = None
         self._anger = float(scenario.starting_mood)
         self._mood = scenario.starting_mood
         self._stage_index = 0
@@ -467,7 +472,7 @@ class DrillSession:
         self._customer_line = line
 
         chips = self._chips(labels, probs, moment)
-        tip, tip_skill, advice = self._tip(labels, probs, moment, norm, turn)
+        tip, tip_skill, advice = self._tip(labels, probs, moment, norm, turn, stage_before)
         latency = (time.perf_counter() - t0) * 1000
         reply = DrillReply(
             turn=turn,
@@ -582,14 +587,16 @@ class DrillSession:
             )
         return tuple(chips)
 
-    def _tip(self, labels, probs, moment: bool, norm: NormalizedText, turn: int) -> tuple[str, str | None, str | None]:
+    def _tip(
+        self, labels, probs, moment: bool, norm: NormalizedText, turn: int, stage: str
+    ) -> tuple[str, str | None, str | None]:
         weights = self.rubric.weights
         violations = [k for k in self.rubric.skill_keys if labels[k] < 0]
         if violations:
             worst = max(violations, key=lambda k: (weights[k] * _prob(probs, k, -1), -self.rubric.skill_keys.index(k)))
-            return self._skill_tip(worst, "violation", norm, turn)
+            return self._skill_tip(worst, "violation", norm, turn, stage)
         if moment and "empathy" in labels and labels["empathy"] == 0:
-            return self._skill_tip("empathy", "missing", norm, turn)
+            return self._skill_tip("empathy", "missing", norm, turn, stage)
         strengths = [k for k in self.rubric.skill_keys if labels[k] > 0]
         if strengths:
             names = [self.rubric.skill(k).name for k in strengths]
@@ -602,15 +609,27 @@ class DrillSession:
         # nothing shown, nothing violated: suggest the next skill to show, rotating through the heavy ones
         candidates = [k for k in self.rubric.skill_keys if not (k == "empathy" and not moment)]
         candidates.sort(key=lambda k: -weights[k])
-        return self._skill_tip(candidates[(turn - 1) % len(candidates)], "missing", norm, turn)
+        return self._skill_tip(candidates[(turn - 1) % len(candidates)], "missing", norm, turn, stage)
 
-    def _skill_tip(self, key: str, when: str, norm: NormalizedText, turn: int) -> tuple[str, str | None, str | None]:
+    def _skill_tip(
+        self, key: str, when: str, norm: NormalizedText, turn: int, stage: str
+    ) -> tuple[str, str | None, str | None]:
+        """The tip about ``key`` for a reply given in ``stage``: one of the scenario's better phrasings for that
+        stage and skill (:meth:`Scenario.better_for`) when it has any, else a rubric example; the advice always
+        comes from the rubric tip that fits the reply best."""
         skill = self.rubric.skill(key)
         picked = pick_tip(skill, when, norm if when == "violation" else None, turn - 1)
+        advice = picked[0].advice if picked is not None else None
+        phrasings = self.scenario.better_for(stage, key)
+        if phrasings:
+            phrasing = choose_phrasing(phrasings, self._tip_rng, self._phrasings_used, self._last_phrasing)
+            self._phrasings_used.add(phrasing)
+            self._last_phrasing = phrasing
+            return f"{skill.name} — {as_suggestion(phrasing)}", key, advice
         if picked is None:
             return f"{skill.name}: bu beceriye dikkat edin.", key, None
-        tip, suggestion = picked
-        return f"{skill.name} — {suggestion}", key, tip.advice
+        self._last_phrasing = None
+        return f"{skill.name} — {picked[1]}", key, advice
 
 
 def _trainee_name(trainee: Any) -> str | None:

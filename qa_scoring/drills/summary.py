@@ -10,6 +10,7 @@ drill and call scores can be compared in one history. Empathy is judged only on 
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..rubric import Rubric
 from ..turkish import turkish_lower
-from .feedback import join_tr, pick_tip
+from .feedback import as_suggestion, choose_phrasing, join_tr, pick_tip
 from .matching import normalized
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ class DrillSummary:
         passed: Whether ``overall`` reaches the rubric's pass mark and no critical skill is at level 1.
         best_reply: ``{turn, text, customer, why, skills}`` of the strongest reply, or ``None`` without replies.
         worst_reply: ``{turn, text, customer, why, better, skill, skills}`` of the weakest other reply (the same
-            reply as ``best_reply`` when there was only one), or ``None``.
+            reply as ``best_reply`` when there was only one), or ``None``. ``better`` is one of the scenario's
+            better phrasings for ``skill`` in the stage the reply was given in (another one than its tip showed,
+            when there is another), else the rubric's example.
         mood_path / mood_path_tr: The starting mood and the mood after each reply (keys / Turkish names).
         radar: ``{skills, labels, values, applicable}``: keys, Turkish names, 0–100 values (0 where not
             applicable) for a radar chart.
@@ -139,7 +142,7 @@ def build_summary(session: DrillSession) -> DrillSummary:
         weights = rubric.weights_for(applicable)
         overall = round(sum(weights[k] * scores[k] for k in applicable), 1)  # type: ignore[operator]
         passed = overall >= rubric.scoring.pass_mark and not any(levels[k] == 1 for k in rubric.critical_skills)
-    best, worst = _best_and_worst(rubric, replies)
+    best, worst = _best_and_worst(session)
     ended = session.ended_at or datetime.now().astimezone()
     latencies = sorted(r.latency_ms for r in replies)
     mood_path = session.mood_path
@@ -212,16 +215,15 @@ def _quality(rubric: Rubric, reply: DrillReply) -> float:
     return total
 
 
-def _best_and_worst(
-    rubric: Rubric, replies: Sequence[DrillReply]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _best_and_worst(session: DrillSession) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    rubric, replies = session.rubric, session.replies
     if not replies:
         return None, None
     quality = [_quality(rubric, r) for r in replies]
     best_i = max(range(len(replies)), key=lambda i: (quality[i], -i))
     others = [i for i in range(len(replies)) if i != best_i] or [best_i]
     worst_i = min(others, key=lambda i: (quality[i], i))
-    return _best_entry(rubric, replies[best_i]), _worst_entry(rubric, replies[worst_i])
+    return _best_entry(rubric, replies[best_i]), _worst_entry(session, replies[worst_i])
 
 
 def _base(reply: DrillReply, skills: list[str]) -> dict[str, Any]:
@@ -251,7 +253,8 @@ def _best_entry(rubric: Rubric, reply: DrillReply) -> dict[str, Any]:
     return entry
 
 
-def _worst_entry(rubric: Rubric, reply: DrillReply) -> dict[str, Any]:
+def _worst_entry(session: DrillSession, reply: DrillReply) -> dict[str, Any]:
+    rubric = session.rubric
     weights = rubric.weights
     violations = [k for k in rubric.skill_keys if reply.labels[k] < 0]
     norm = normalized(reply.text)
@@ -278,8 +281,20 @@ def _worst_entry(rubric: Rubric, reply: DrillReply) -> dict[str, Any]:
     picked = pick_tip(rubric.skill(skill_key), when, norm if when == "violation" else None, reply.turn - 1)
     entry["skill"] = skill_key
     entry["why"] = f"{lead} {picked[0].advice}" if picked else lead
-    entry["better"] = picked[1] if picked else None
+    entry["better"] = _better_phrasing(session, reply, skill_key) or (picked[1] if picked else None)
     return entry
+
+
+def _better_phrasing(session: DrillSession, reply: DrillReply, skill: str) -> str | None:
+    """One of the scenario's better phrasings for ``skill`` in the stage the reply was given in, preferring one
+    its tip did not already show; reproducible for the session's seed. ``None`` if the scenario has none."""
+    scenario = session.scenario
+    phrasings = scenario.better_for(reply.stage_before, skill)
+    if not phrasings:
+        return None
+    shown = [p for p in phrasings if as_suggestion(p) in reply.tip]
+    rng = random.Random(f"{session.seed}:{scenario.id}:better:{reply.turn}:{skill}")
+    return as_suggestion(choose_phrasing(phrasings, rng, shown))
 
 
 def _percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -7,6 +7,7 @@ The classifier is ``tests.fakes.FakeClassifier``: a reply's labels come from mar
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from qa_scoring.drills import (
+    MIN_BETTER_PHRASINGS,
     MOOD_KEYS,
     DrillError,
     DrillSession,
@@ -860,3 +862,323 @@ def test_find_phrase(text: str, phrases: list[str], found: str | None) -> None:
 )
 def test_is_question(text: str, question: bool) -> None:
     assert is_question(normalized(text)) is question
+
+
+# ------------------------------------------------------------------------------------ better phrasings
+
+SKILL_MARKERS = {k: f"[{k}-1]" for k in SKILL_KEYS}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ADDRESS = re.compile(r"(\w+) (Hanım|Bey)\b")
+_FAMILIAR = re.compile(r"(?i)(?<!\w)(sen|seni|sana|senin|kardeşim|abla|teyzecim|amca|canım|evladım|kızım)(?!\w)")
+
+
+def _better_block(stage: str, n: int = 2) -> dict[str, list[str]]:
+    return {k: [f"{stage}/{k}/{i}" for i in range(1, n + 1)] for k in SKILL_KEYS}
+
+
+def scenario_with_better(**changes: Any) -> Scenario:
+    """The test scenario with phrasings named after their stage and skill ("cozum/patience/2") in every stage."""
+    data = scenario_data()
+    for stage in data["stages"]:
+        stage["better"] = _better_block(stage["key"])
+    data.update(changes)
+    return Scenario.from_dict(data, source="test.yaml")
+
+
+def _suggestion(phrasing: str) -> str:
+    return f"Şöyle deneyebilirsiniz: “{phrasing}”"
+
+
+def _tipped(r, scenario: Scenario) -> str | None:
+    """The scenario phrasing a reply's tip shows, if any."""
+    for phrasing in scenario.better_for(r.stage_before, r.tip_skill or ""):
+        if r.tip.endswith(_suggestion(phrasing)):
+            return phrasing
+    return None
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers of four or more digits ("48213", "18.500" → "18500", "HS-2024-3391" → "2024", "3391")."""
+    return {n for n in (re.sub(r"[.,]", "", m) for m in _NUMBER.findall(text)) if len(n) >= 4}
+
+
+@functools.cache
+def _first_names() -> dict[str, str]:
+    """Scenario id → the persona's first name(s), for the shipped scenarios."""
+    return {s.id: s.persona.name.rsplit(" ", 1)[0] for s in load_scenarios(SCENARIOS).values()}
+
+
+def _customer_text(scenario: Scenario, stages: Any) -> str:
+    return " ".join(line for st in stages for pool in st.lines.values() for line in pool)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_has_better_phrasings_for_every_stage_and_skill(path: Path) -> None:
+    scenario = load_scenario(path)
+    for stage in scenario.stages:
+        for skill in SKILL_KEYS:
+            phrasings = scenario.better_for(stage.key, skill)
+            assert len(phrasings) >= MIN_BETTER_PHRASINGS, (stage.key, skill, phrasings)
+            assert all(len(p) >= 20 and "\n" not in p for p in phrasings), (stage.key, skill)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_phrasings_use_only_facts_the_customer_has_given(path: Path) -> None:
+    """A number of four or more digits in a stage's phrasing must be known by then: said in the opening or in the
+    lines of that stage or an earlier one, or (a fact the agent finds in the system) written in the situation, but
+    never a number the customer only says in a later stage (the tracking number 48213 is not known in acilis)."""
+    scenario = load_scenario(path)
+    situation = _numbers(scenario.situation)
+    for i, stage in enumerate(scenario.stages):
+        given = scenario.opening + " " + _customer_text(scenario, scenario.stages[: i + 1])
+        later = _numbers(_customer_text(scenario, scenario.stages[i + 1 :])) - _numbers(given)
+        for skill in SKILL_KEYS:
+            for phrasing in scenario.better_for(stage.key, skill):
+                for number in _numbers(phrasing):
+                    known = number in _numbers(given) or (number in situation and number not in later)
+                    assert known, f"{stage.key}/{skill}: {number} is not known yet in {phrasing!r}"
+                # a "… Hanım/Bey" is the customer, or someone the customer has already named
+                for name, _ in _ADDRESS.findall(phrasing):
+                    assert name in scenario.persona.name.split() or name in given, (stage.key, skill, phrasing)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_phrasings_address_the_persona_formally(path: Path) -> None:
+    scenario = load_scenario(path)
+    first = scenario.persona.name.rsplit(" ", 1)[0]  # "Ali Rıza Karaca" → "Ali Rıza"
+    match = re.search(rf"\b{first} (Hanım|Bey)\b", scenario.situation)
+    assert match, f"the situation should name the customer as '{first} Hanım/Bey'"
+    address = match.group(0)
+    others = set(_first_names().values()) - {first}
+    for stage in scenario.stages:
+        for phrasing in scenario.better_for(stage.key, "respect"):
+            assert address in phrasing, (stage.key, phrasing)
+        for skill in SKILL_KEYS:
+            for phrasing in scenario.better_for(stage.key, skill):
+                assert not _FAMILIAR.search(phrasing), (stage.key, skill, phrasing)
+                assert not any(re.search(rf"\b{o}\b", phrasing) for o in others), (stage.key, skill, phrasing)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_tip_uses_the_stage_phrasing_for_the_tipped_skill(path: Path) -> None:
+    scenario = load_scenario(path)
+    for index, stage in enumerate(scenario.stages):
+        for skill in SKILL_KEYS:
+            s = DrillSession(scenario, FakeClassifier(), seed=5)
+            for i in range(index):
+                s.reply(_good_reply(scenario, s, i))
+            assert s.stage_index == index, (stage.key, s.history)
+            r = s.reply(f"{SKILL_MARKERS[skill]} Peki.")
+            assert r.stage_before == stage.key and r.tip_skill == skill
+            assert _tipped(r, scenario) in stage.better[skill], (stage.key, skill, r.tip)
+            assert r.tip.startswith(f"{SKILL_NAMES_TR[skill]} — Şöyle deneyebilirsiniz: “")
+
+
+def test_kargo_acilis_tip_stays_in_the_parcel_domain() -> None:
+    scenario = load_scenario(SCENARIOS / "kargo_gecikme.yaml")
+    s = DrillSession(scenario, FakeClassifier(), seed=1)
+    r = s.reply("[active_listening-1] Üyelik numaranız nedir?")
+    assert _tipped(r, scenario) in scenario.stage("acilis").better["active_listening"]
+    for foreign in ("üyelik", "4587", "Başvurularım", "48213"):
+        assert foreign not in r.tip
+
+
+@pytest.mark.parametrize("stage_index", [0, 1, 2, 3])
+@pytest.mark.parametrize("skill", SKILL_KEYS)
+def test_tip_is_a_phrasing_of_the_stage_and_skill(stage_index: int, skill: str) -> None:
+    scenario = scenario_with_better()
+    s = session(scenario)
+    _to_stage(s, stage_index)
+    key = scenario.stages[stage_index].key
+    r = s.reply(f"{SKILL_MARKERS[skill]} Peki.")
+    assert r.tip_skill == skill
+    assert re.fullmatch(rf"{SKILL_NAMES_TR[skill]} — Şöyle deneyebilirsiniz: “{key}/{skill}/[12]”", r.tip), r.tip
+    rubric_skill = Rubric.default().skill(skill)
+    tips = rubric_skill.tips_for("violation") or rubric_skill.tips_for("missing")
+    assert r.advice in [t.advice for t in tips]  # the longer advice still comes from the rubric
+
+
+def test_missed_empathy_and_neutral_replies_get_stage_phrasings_too() -> None:
+    scenario = scenario_with_better(opening="Üç gündür bekliyorum !!")
+    s = session(scenario)
+    r = s.reply("Sipariş numaranız nedir?")  # a distress moment answered without empathy
+    assert r.tip_skill == "empathy" and _tipped(r, scenario) in ("acilis/empathy/1", "acilis/empathy/2")
+    r = s.reply(NEUTRAL)  # nothing shown, nothing violated: the next skill to show, in the new stage
+    assert r.stage_before == "sorun_anlama" and _tipped(r, scenario).startswith(f"sorun_anlama/{r.tip_skill}/")
+
+
+@pytest.mark.parametrize(
+    ("stage_better", "scenario_better", "expected"),
+    [
+        ({"patience": ["stage/1", "stage/2"]}, {"patience": ["top/1", "top/2"]}, "stage/"),  # stage first
+        ({"respect": ["stage/1", "stage/2"]}, {"patience": ["top/1", "top/2"]}, "top/"),  # else scenario level
+        ({}, {"patience": ["top/1"]}, "top/"),
+        ({"respect": ["stage/1"]}, {"empathy": ["top/1"]}, None),  # else the rubric
+        ({}, {}, None),
+    ],
+)
+def test_phrasing_source_precedence(stage_better, scenario_better, expected: str | None) -> None:
+    data = scenario_data()
+    data["stages"][0]["better"] = stage_better
+    data["better"] = scenario_better
+    scenario = Scenario.from_dict(data)
+    r = session(scenario).reply("[patience-1] Kaç kere anlatacağım.")
+    assert r.tip_skill == "patience"
+    phrasing = re.fullmatch(r"Sabır — Şöyle deneyebilirsiniz: “(.+)”", r.tip).group(1)
+    if expected is None:
+        examples = [e for t in Rubric.default().skill("patience").tips for e in t.examples]
+        assert phrasing in examples
+    else:
+        assert phrasing.startswith(expected)
+    assert scenario.better_for("acilis", "patience") == tuple(
+        stage_better.get("patience") or scenario_better.get("patience", ())
+    )
+
+
+def test_scenario_without_phrasings_falls_back_to_the_rubric() -> None:
+    s = session()  # the test scenario has no better blocks
+    tips = [s.reply(f"{SKILL_MARKERS[k]} Peki.") for k in ("respect", "positive_tone")]
+    for r in tips:
+        examples = [e for t in Rubric.default().skill(r.tip_skill).tips for e in t.examples]
+        assert any(r.tip.endswith(_suggestion(e)) for e in examples), r.tip
+
+
+def _tip_sequence(seed: int, n: int = 8) -> list[str]:
+    s = session(scenario_with_better(max_turns=12, starting_mood="sakin"), seed=seed)
+    # calming enough that the customer stays, no question so that the drill stays in acilis
+    replies = [s.reply(f"[patience-1] [empathy+1] [respect+1] Bekleyin biraz ({i}).") for i in range(n)]
+    assert {r.stage_before for r in replies} == {"acilis"} and not s.finished
+    return [r.tip for r in replies]
+
+
+def test_phrasing_choice_is_reproducible_and_never_repeats_in_a_row() -> None:
+    assert _tip_sequence(42) == _tip_sequence(42)
+    assert len({tuple(_tip_sequence(seed)) for seed in range(10)}) > 1
+    for seed in range(10):
+        seq = _tip_sequence(seed)
+        assert all(a != b for a, b in zip(seq, seq[1:], strict=False)), seq
+        assert set(seq[:2]) == {_suggestion_tip("patience", "acilis", i) for i in (1, 2)}  # both before a repeat
+
+
+def _suggestion_tip(skill: str, stage: str, i: int) -> str:
+    return f"{SKILL_NAMES_TR[skill]} — {_suggestion(f'{stage}/{skill}/{i}')}"
+
+
+def test_tips_do_not_change_the_customer_lines() -> None:
+    replies = ["Peki.", "[respect-1] Tamam.", "Sipariş numaranız?", "[patience-1] Anladım.", "Doğru mu anladım?"]
+    plain = session(make_scenario(starting_mood="sakin"), seed=9)
+    better = session(scenario_with_better(starting_mood="sakin"), seed=9)
+    assert [plain.reply(t).customer_line for t in replies] == [better.reply(t).customer_line for t in replies]
+
+
+def test_summary_better_uses_the_phrasings_of_the_worst_replys_stage() -> None:
+    scenario = scenario_with_better()
+    s = session(scenario, seed=3)
+    s.reply("[empathy+1] [respect+1] Sipariş numaranız nedir?")  # acilis → sorun_anlama
+    worst = s.reply("[respect-1] [positive_tone-1] Doğru mu anladım, sizin hatanız.")  # given in sorun_anlama
+    s.reply("[respect+1] Teşekkür ederim.")
+    entry = s.summary().to_dict()["worst_reply"]
+    assert entry["turn"] == worst.turn and entry["skill"] == "respect"
+    assert entry["better"] in {_suggestion(f"sorun_anlama/respect/{i}") for i in (1, 2)}
+    assert entry["better"] != worst.tip.split(" — ", 1)[1]  # a second phrasing, not the one the tip showed
+    assert s.summary().to_dict()["worst_reply"]["better"] == entry["better"]  # reproducible
+
+
+def test_summary_better_falls_back_to_the_rubric() -> None:
+    data = scenario_data()
+    data["stages"][1]["better"] = {"empathy": ["sadece empati"]}  # nothing for respect in this stage
+    s = session(Scenario.from_dict(data), seed=3)
+    s.reply("[empathy+1] [respect+1] Sipariş numaranız nedir?")
+    s.reply("[respect-1] Doğru mu anladım, sizin hatanız.")
+    better = s.summary().worst_reply["better"]
+    assert better in [sug for t in Rubric.default().skill("respect").tips for sug in t.suggestions()]
+
+
+def test_better_phrasings_are_cleaned_and_dumped() -> None:
+    data = scenario_data()
+    data["stages"][0]["better"] = {
+        "empathy": "Şöyle deneyebilirsiniz: “Çok haklısınız,\n  hemen bakıyorum.”",
+        "respect": ["Ayşe Hanım, özür dilerim."],
+    }
+    data["better"] = {"patience": ["Acele etmeyin."]}
+    scenario = Scenario.from_dict(data)
+    assert scenario.stages[0].better == {
+        "respect": ("Ayşe Hanım, özür dilerim.",),
+        "empathy": ("Çok haklısınız, hemen bakıyorum.",),
+    }
+    dumped = scenario.to_dict()
+    assert dumped["stages"][0]["better"]["empathy"] == ["Çok haklısınız, hemen bakıyorum."]
+    assert dumped["better"] == {"patience": ["Acele etmeyin."]} and dumped["stages"][1]["better"] == {}
+    assert Scenario.from_dict(dumped).to_dict() == dumped
+    with pytest.raises(KeyError, match="no stage 'yok'"):
+        scenario.better_for("yok", "empathy")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [
+        (
+            lambda d: _set(d, "stages[0].better", {"empaty": ["x"]}),
+            "stages[0].better.empaty",
+            r"unknown skill key 'empaty'. Did you mean 'empathy'\? → use one of: respect, patience, empathy, "
+            r"active_listening, positive_tone",
+        ),
+        (
+            lambda d: _set(d, "stages[2].better", {"Sabır": ["Acele etmeyin."]}),
+            "stages[2].better.Sabır",
+            r"Did you mean 'patience'\? \(keys are English, names are Turkish\)",
+        ),
+        (
+            lambda d: _set(d, "better", {"tone": ["x"]}),
+            "better.tone",
+            r"unknown skill key 'tone'.*→ use one of: respect, patience",
+        ),
+        (
+            lambda d: _set(d, "stages[1].better", {"respect": ["Ayşe Hanım, özür dilerim.", "  "]}),
+            "stages[1].better.respect[1]",
+            r"'  ' is empty → write the sentence the trainee could say",
+        ),
+        (
+            lambda d: _set(d, "stages[1].better", {"respect": ["Şöyle deneyebilirsiniz: “”"]}),
+            "stages[1].better.respect[0]",
+            r"is empty",
+        ),
+        (
+            lambda d: _set(d, "stages[0].better", {"empathy": []}),
+            "stages[0].better.empathy",
+            r"the list is empty → add at least one phrasing, or remove the key",
+        ),
+        (
+            lambda d: _set(d, "stages[0].better", {"empathy": {"a": "b"}}),
+            "stages[0].better.empathy",
+            r"expected a list of phrasings, found a mapping",
+        ),
+        (
+            lambda d: _set(d, "stages[0].better", {"empathy": ["Geçmiş olsun.", 48213]}),
+            "stages[0].better.empathy[1]",
+            r"expected a phrasing \(text\), found a whole number",
+        ),
+        (
+            lambda d: _set(d, "stages[0].better", {"empathy": ["Geçmiş olsun.", "geçmiş olsun"]}),
+            "stages[0].better.empathy[1]",
+            r"repeats empathy\[0\]",
+        ),
+        (
+            lambda d: _set(d, "stages[0].better", ["Geçmiş olsun."]),
+            "stages[0].better",
+            r"expected a mapping of skill → list of better phrasings, found a list",
+        ),
+        (lambda d: _set(d, "better", None), "better", r"found nothing \(null\)"),
+        (
+            lambda d: _set(d, "stages[1].beter", {}),
+            "stages[1].beter",
+            r"Did you mean 'better'\? Allowed here: key, name, hint, lines, advance, better\.",
+        ),
+    ],
+)
+def test_invalid_better_block_names_field_and_fix(tmp_path: Path, mutate, field: str, message: str) -> None:
+    path = _write(tmp_path, mutate(scenario_data()))
+    with pytest.raises(ScenarioError, match=message) as info:
+        load_scenario(path)
+    assert [p for p, _ in info.value.problems] == [field], info.value.problems
+    assert str(path) in str(info.value) and "→" in str(info.value)
