@@ -78,6 +78,16 @@ def _add_reader_args(p: argparse.ArgumentParser, format_flag: str = "--format") 
     g.add_argument("--encoding", metavar="KODLAMA", help="karakter kodlamasını zorla (ör. cp1254, iso-8859-9)")
 
 
+def _add_inference_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--inference",
+        choices=["auto", "onnx", "torch"],
+        default="auto",
+        help="sınıflandırıcı motoru: onnx (int8 ONNX Runtime, hızlı; ilk kullanımda bir kez hazırlanıp önbelleğe "
+        "alınır), torch (float32 PyTorch, referans), auto: onnx kuruluysa onnx (varsayılan)",
+    )
+
+
 def _discover_or_usage(paths: Sequence[str]) -> list[Path]:
     try:
         return discover(paths, extra_suffixes=RUBRIC_SUFFIXES)
@@ -258,10 +268,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .model.evaluation import TfidfBaseline, evaluate_classifier
 
     rows = _read_labelled(args.data)
-    clf = TurnClassifier.from_pretrained(args.model, threads=args.threads)
+    clf = TurnClassifier.from_pretrained(args.model, engine=args.inference, threads=args.threads)
     report = evaluate_classifier(clf, rows)
     print(report.table())
-    payload: dict = {"data": args.data, "model": str(clf.path), "model_report": report.to_dict()}
+    payload: dict = {
+        "data": args.data,
+        "model": str(clf.path),
+        "engine": clf.engine,
+        "model_report": report.to_dict(),
+    }
     baseline = None
     if args.baseline:
         train_rows = [r for f in args.baseline for r in _read_labelled(f)]
@@ -312,7 +327,7 @@ def cmd_turns(args: argparse.Namespace) -> int:
             print(f"HATA  {src}, satır {n}: 'customer' metin olmalı; satır atlandı", file=sys.stderr)
             continue
         items.append((rec["id"], customer, rec["agent"]))
-    clf = TurnClassifier.from_pretrained(args.model, threads=args.threads)
+    clf = TurnClassifier.from_pretrained(args.model, engine=args.inference, threads=args.threads)
     preds = clf.predict([(c, a) for _, c, a in items]) if items else []
     out_lines = []
     for (rid, _, _), p in zip(items, preds, strict=True):
@@ -333,7 +348,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     rubric = Rubric.load(args.rubric) if args.rubric else None
 
     def factory():
-        return Scorer.from_pretrained(rubric=rubric, model=args.model)
+        from .model.classifier import TurnClassifier
+
+        return Scorer(TurnClassifier.from_pretrained(args.model, engine=args.inference), rubric)
 
     if args.engine != "ray" and (args.ray_address is not None or args.ray_actors is not None):
         raise _UsageError("--ray-address ve --ray-actors yalnızca --engine ray ile kullanılır")
@@ -506,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--card", action="store_true", help="model klasöründeki model kartını bu sonuçlarla yaz")
     p.add_argument("--threads", type=int)
+    _add_inference_arg(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(
@@ -519,6 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="ÇIKTI.jsonl")
     p.add_argument("--model", metavar="KLASÖR", help="model klasörü (varsayılan paketteki model)")
     p.add_argument("--threads", type=int)
+    _add_inference_arg(p)
     p.set_defaults(func=cmd_turns)
 
     p = sub.add_parser(
@@ -537,6 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="yarım kalan işi sürdür")
     p.add_argument("--no-html", action="store_true", help="HTML raporlarını yazma")
     p.add_argument("--quiet", action="store_true", help="ilerleme çubuğunu gösterme")
+    _add_inference_arg(p)
     g = p.add_argument_group("dağıtık puanlama (Ray; pip install 'qa-scoring[ray]')")
     g.add_argument(
         "--engine",

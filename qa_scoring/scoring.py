@@ -260,13 +260,19 @@ class Scorer:
             )
 
     @classmethod
-    def from_pretrained(cls, rubric: Rubric | str | None = None, model: str | None = None) -> Scorer:
-        """The bundled model (or ``model`` folder) with ``rubric`` (a Rubric, a built-in name or a YAML path)."""
+    def from_pretrained(
+        cls, rubric: Rubric | str | None = None, model: str | None = None, *, engine: str = "auto"
+    ) -> Scorer:
+        """The bundled model (or ``model`` folder) with ``rubric`` (a Rubric, a built-in name or a YAML path).
+
+        ``engine`` picks the classifier's inference engine: ``"auto"`` (int8 ONNX when the ``fast`` extra is
+        installed, else PyTorch), ``"onnx"`` or ``"torch"`` (the float32 reference).
+        """
         from .model.classifier import TurnClassifier
 
         if isinstance(rubric, str):
             rubric = Rubric.load(rubric)
-        return cls(TurnClassifier.from_pretrained(model), rubric)
+        return cls(TurnClassifier.from_pretrained(model, engine=engine), rubric)
 
     def score(self, transcript: Transcript) -> CallReport:
         """Score one call."""

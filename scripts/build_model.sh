@@ -15,5 +15,5 @@ qa-score train --train datasets/gold/train.jsonl datasets/generated/train.jsonl 
 # stage 2: the gold train split alone, from the stage-1 model (dev and test are hand-written too)
 qa-score train --train datasets/gold/train.jsonl --dev datasets/gold/dev.jsonl --init-from runs/stage1 \
   --out "$OUT" --seed 13 --epochs 6 --lr 3e-5 --head-lr 1e-4 --eval-every 29 --patience 4 --threads 2 --log runs/train-log-stage2.jsonl
-qa-score evaluate datasets/gold/test.jsonl --model "$OUT" \
+qa-score evaluate datasets/gold/test.jsonl --model "$OUT" --inference torch \
   --baseline datasets/gold/train.jsonl datasets/generated/train.jsonl --out "$OUT/test_metrics.json" --card

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The constraints file pins torch to the local CPU build; never install without it.
-python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -c constraints.txt -e .
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -c constraints.txt -e ".[fast]"
 qa-score validate datasets/samples rubrics
 qa-score redact datasets/samples out/redacted
 echo "Maskelenmiş dökümler: out/redacted/"

@@ -4,6 +4,9 @@ from qa_scoring import TurnClassifier
 clf = TurnClassifier.from_pretrained()          # the bundled Turkish model
 pred = clf.predict(("Kargom üç gündür gelmedi.", "Çok haklısınız, hemen kontrol ediyorum."))
 pred.labels["empathy"], pred.probs["empathy"]   # 1, (0.02, 0.11, 0.87)
+
+Two engines give the same dataclasses: ``"onnx"`` (int8 ONNX Runtime, the default when the ``fast`` extra is
+installed; see :mod:`qa_scoring.model.fast`) and ``"torch"`` (the float32 reference).
 """
 
 from __future__ import annotations
@@ -89,19 +92,33 @@ class TurnClassifier:
     def skills(self) -> list[str]:
         return list(self.sidecar.skills)
 
+    @property
+    def engine(self) -> str:
+        """``"onnx"`` (the int8 ONNX Runtime graph) or ``"torch"`` (the float32 PyTorch network)."""
+        return getattr(self.net, "engine", "torch")
+
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, *, threads: int | None = None) -> TurnClassifier:
+    def from_pretrained(
+        cls, path: str | Path | None = None, *, engine: str = "auto", threads: int | None = None
+    ) -> TurnClassifier:
         """Load a model folder (``None`` = the bundled Turkish model).
 
+        Args:
+            path: A folder written by ``qa-score train``; ``None`` for the bundled model.
+            engine: ``"onnx"``: the int8 ONNX Runtime graph (built from the folder on first use and cached, see
+                :mod:`qa_scoring.model.fast`; needs the ``fast`` extra); ``"torch"``: the float32 PyTorch network;
+                ``"auto"`` (default): ``$QA_SCORING_INFERENCE`` if set, else ONNX when ``onnxruntime`` and ``onnx``
+                are installed, falling back to PyTorch (with a warning) if the graph cannot be built.
+            threads: CPU threads (PyTorch intra-op threads, or turns run at once by the ONNX engine).
+
         Raises:
-            ModelError: when the folder is missing, incomplete, or its sidecar does not match this code.
+            ModelError: when the folder is missing, incomplete, or its sidecar does not match this code, or when
+                ``engine="onnx"`` cannot be honoured.
+            ValueError: for an unknown ``engine``.
         """
-        import torch
-        from safetensors.torch import load_file
-        from transformers import AutoModel, AutoTokenizer
+        from . import fast
 
-        from .network import SoftSkillNet
-
+        chosen, explicit = _resolve_engine(engine)
         folder = Path(path) if path is not None else bundled_model_dir()
         if path is None and not folder.is_dir():
             raise ModelError(
@@ -112,29 +129,44 @@ class TurnClassifier:
         for needed in ("config.json", HEADS_NAME):
             if not (folder / needed).is_file():
                 raise ModelError(f"{folder} lacks {needed}; the model folder is incomplete, copy it again or retrain")
+        tokenizer = _load_tokenizer(folder)
+        if chosen == "onnx" and not fast.onnx_available():
+            if explicit:
+                raise ModelError(
+                    "engine 'onnx' needs onnxruntime and onnx; install them with pip install 'qa-scoring[fast]' "
+                    "or use engine='torch'"
+                )
+            log.info("onnxruntime/onnx not installed; using the PyTorch engine (pip install 'qa-scoring[fast]')")
+            chosen = "torch"
+        if chosen == "onnx":
+            try:
+                onnx_path = fast.ensure_onnx(
+                    folder,
+                    lambda tmp: fast.build_onnx(
+                        _load_torch_net(folder, sidecar, attn_implementation="eager"), tokenizer, sidecar, tmp
+                    ),
+                )
+                net = fast.OnnxSoftSkillNet(onnx_path, threads=threads)
+                log.info("loaded model %s (%d skills, ONNX int8 engine)", folder, len(sidecar.skills))
+                return cls(net, tokenizer, sidecar, folder)
+            except fast.OnnxBuildError as exc:
+                if explicit:
+                    raise
+                log.warning("the ONNX engine is unavailable (%s); using PyTorch", exc)
+            except ModelError:  # the folder itself is wrong (heads, encoder): no engine can help
+                raise
+            except Exception as exc:  # an exporter or runtime failure must not stop scoring when a fallback exists
+                if explicit:
+                    raise ModelError(
+                        f"{folder}: building the ONNX engine failed ({type(exc).__name__}: {exc}); use engine='torch'"
+                    ) from exc
+                log.warning("the ONNX engine is unavailable (%s: %s); using PyTorch", type(exc).__name__, exc)
         if threads:
+            import torch
+
             torch.set_num_threads(threads)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(folder)
-            encoder = AutoModel.from_pretrained(folder, dtype=torch.float32, add_pooling_layer=False)
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{folder}: cannot load the encoder or tokenizer ({exc}); copy the folder again") from None
-        net = SoftSkillNet(encoder, n_skills=len(sidecar.skills))
-        heads = load_file(str(folder / HEADS_NAME))
-        expected = {k: tuple(v.shape) for k, v in net.head_state().items()}
-        found = {k: tuple(v.shape) for k, v in heads.items()}
-        if expected != found:
-            raise ModelError(
-                f"{folder / HEADS_NAME}: head shapes {found} do not match the sidecar's {len(sidecar.skills)} skills "
-                f"({expected}); the sidecar and weights come from different models"
-            )
-        net.skill_head.load_state_dict(
-            {k.split(".", 1)[1]: v.float() for k, v in heads.items() if k.startswith("skill_")}
-        )
-        net.distress_head.load_state_dict(
-            {k.split(".", 1)[1]: v.float() for k, v in heads.items() if k.startswith("distress_")}
-        )
-        log.info("loaded model %s (%d skills)", folder, len(sidecar.skills))
+        net = _load_torch_net(folder, sidecar)
+        log.info("loaded model %s (%d skills, PyTorch engine)", folder, len(sidecar.skills))
         return cls(net, tokenizer, sidecar, folder)
 
     # ------------------------------------------------------------------------------------------ inference
@@ -143,6 +175,9 @@ class TurnClassifier:
 
         from .encoding import encode_batch
 
+        if self.engine == "onnx":
+            s, d = self.net.logits(self.tokenizer, pairs, self.sidecar.normalization, self.sidecar.max_length)
+            return torch.from_numpy(s), torch.from_numpy(d)
         n = len(pairs)
         skills_out = torch.zeros(n, len(self.skills), 3)
         distress_out = torch.zeros(n, 2)
@@ -220,7 +255,63 @@ class TurnClassifier:
         return out[0] if single else out
 
     def __repr__(self) -> str:
-        return f"TurnClassifier(path={str(self.path)!r}, skills={self.skills})"
+        return f"TurnClassifier(path={str(self.path)!r}, skills={self.skills}, engine={self.engine!r})"
+
+
+ENGINES = ("auto", "torch", "onnx")
+
+
+def _resolve_engine(engine: str) -> tuple[str, bool]:
+    """(engine to try, whether it was asked for explicitly): ``auto`` reads ``$QA_SCORING_INFERENCE``, then
+    prefers ONNX."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, found {engine!r}")
+    if engine == "auto":
+        env = os.environ.get("QA_SCORING_INFERENCE", "").strip().lower()
+        if env and env != "auto":
+            if env not in ENGINES:
+                raise ValueError(f"QA_SCORING_INFERENCE must be one of {', '.join(ENGINES)}, found {env!r}")
+            return env, True
+        return "onnx", False
+    return engine, True
+
+
+def _load_tokenizer(folder: Path):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(folder)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder}: cannot load the tokenizer ({exc}); copy the folder again") from None
+
+
+def _load_torch_net(folder: Path, sidecar: ModelSidecar, attn_implementation: str | None = None):
+    """The float32 SoftSkillNet of a model folder (encoder + heads), in eval mode."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModel
+
+    from .network import SoftSkillNet
+
+    extra = {"attn_implementation": attn_implementation} if attn_implementation else {}
+    try:
+        encoder = AutoModel.from_pretrained(folder, dtype=torch.float32, add_pooling_layer=False, **extra)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder}: cannot load the encoder or tokenizer ({exc}); copy the folder again") from None
+    net = SoftSkillNet(encoder, n_skills=len(sidecar.skills))
+    heads = load_file(str(folder / HEADS_NAME))
+    expected = {k: tuple(v.shape) for k, v in net.head_state().items()}
+    found = {k: tuple(v.shape) for k, v in heads.items()}
+    if expected != found:
+        raise ModelError(
+            f"{folder / HEADS_NAME}: head shapes {found} do not match the sidecar's {len(sidecar.skills)} skills "
+            f"({expected}); the sidecar and weights come from different models"
+        )
+    net.skill_head.load_state_dict({k.split(".", 1)[1]: v.float() for k, v in heads.items() if k.startswith("skill_")})
+    net.distress_head.load_state_dict(
+        {k.split(".", 1)[1]: v.float() for k, v in heads.items() if k.startswith("distress_")}
+    )
+    return net.eval()
 
 
 def _is_single(pairs: Any) -> bool:

@@ -18,9 +18,7 @@ pytest.importorskip("streamlit")
 from qa_scoring.model.classifier import bundled_model_dir  # noqa: E402
 from qa_scoring.store import Role, Store  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not (bundled_model_dir() / "qa_model.json").is_file(), reason="bundled model not built"
-)
+pytestmark = pytest.mark.skipif(not (bundled_model_dir() / "qa_model.json").is_file(), reason="bundled model not built")
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Pratik-Zamani-2024!"
