@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import RubricError
+from .errors import QAScoringError, RubricError
 from .skills import LABELS, SKILL_KEYS, SKILL_NAMES_TR
 from .turkish import fold_key, turkish_lower
 
@@ -890,33 +890,45 @@ class Rubric(_Model):
 
     @classmethod
     def _from_bytes(cls, data: bytes, source: str | Path) -> Rubric:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise RubricError(
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}) → save the file as UTF-8 "
-                "(Turkish letters are often saved as Windows-1254 by older editors)",
-                path=source,
-            ) from None
-        if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-            raise RubricError(
-                "the file is empty → write a rubric (copy rubrics/default.yaml as a starting point)",
-                path=source,
-            )
-        try:
-            parsed = yaml.safe_load(text)
-            duplicate = _find_duplicate_key(text)
-        except yaml.YAMLError as exc:
-            raise RubricError(_yaml_error_message(exc), path=source) from None
-        if duplicate:
-            raise RubricError(duplicate, path=source)
-        if parsed is None:
-            raise RubricError(
-                "the file has no content → write a rubric (copy rubrics/default.yaml as a starting point)",
-                path=source,
-            )
+        parsed = parse_yaml_document(
+            data, source, RubricError, "write a rubric (copy rubrics/default.yaml as a starting point)"
+        )
         return cls.from_dict(parsed, source=source)
+
+
+def parse_yaml_document(data: bytes, source: str | Path, error: type[QAScoringError], empty_hint: str) -> Any:
+    """Decode a UTF-8 YAML file and parse it safely, for rubrics and drill scenarios alike.
+
+    Args:
+        data: The file's bytes.
+        source: The file, for messages.
+        error: The error class to raise (called with a message and ``path=source``).
+        empty_hint: What to do about an empty file ("write a rubric (…)").
+
+    Raises:
+        error: For text that is not UTF-8, an empty file, invalid YAML or a key written twice in one mapping.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}) → save the file as UTF-8 "
+            "(Turkish letters are often saved as Windows-1254 by older editors)",
+            path=source,
+        ) from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise error(f"the file is empty → {empty_hint}", path=source)
+    try:
+        parsed = yaml.safe_load(text)
+        duplicate = _find_duplicate_key(text)
+    except yaml.YAMLError as exc:
+        raise error(_yaml_error_message(exc), path=source) from None
+    if duplicate:
+        raise error(duplicate, path=source)
+    if parsed is None:
+        raise error(f"the file has no content → {empty_hint}", path=source)
+    return parsed
 
 
 def list_builtin_rubrics() -> list[str]:

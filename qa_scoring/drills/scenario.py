@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -43,13 +42,12 @@ from ..rubric import (
     Slug,
     _describe,
     _did_you_mean,
-    _find_duplicate_key,
     _find_model,
     _join_path,
     _loc_to_path,
     _Problems,
     _type_name,
-    _yaml_error_message,
+    parse_yaml_document,
 )
 from ..skills import SKILL_KEYS, SKILL_NAMES_TR
 from ..turkish import fold_key
@@ -713,27 +711,12 @@ class Scenario(_Model):
 
     @classmethod
     def _from_bytes(cls, data: bytes, source: str | Path) -> Scenario:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise ScenarioError(
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}) → save the file as UTF-8 "
-                "(Turkish letters are often saved as Windows-1254 by older editors)",
-                path=source,
-            ) from None
-        if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-            raise ScenarioError(
-                "the file is empty → write a scenario (copy one from training_app/scenarios as a starting point)",
-                path=source,
-            )
-        try:
-            parsed = yaml.safe_load(text)
-            duplicate = _find_duplicate_key(text)
-        except yaml.YAMLError as exc:
-            raise ScenarioError(_yaml_error_message(exc), path=source) from None
-        if duplicate:
-            raise ScenarioError(duplicate, path=source)
+        parsed = parse_yaml_document(
+            data,
+            source,
+            ScenarioError,
+            "write a scenario (copy one from training_app/scenarios as a starting point)",
+        )
         return cls.from_dict(parsed, source=source)
 
 

@@ -27,31 +27,6 @@ def private_cache(tmp_path, monkeypatch) -> Path:
     return cache
 
 
-@pytest.fixture(scope="module")
-def tiny_tokenizer():
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
-
-    chars = sorted(set("abcçdefgğhıijklmnoöprsştuüvyzqwx0123456789.,?!:'ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ"))
-    vocab = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -2.0)]
-    vocab += [(c, -3.0) for c in chars] + [("▁" + c, -3.5) for c in chars]
-    tok = Tokenizer(models.Unigram(vocab, unk_id=3))
-    tok.normalizer = normalizers.NFKC()
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
-    )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token="<s>",
-        eos_token="</s>",
-        sep_token="</s>",
-        cls_token="<s>",
-        unk_token="<unk>",
-        pad_token="<pad>",
-    )
-
-
 def _save_tiny_model(folder: Path, tokenizer) -> Path:
     import torch
     from safetensors.torch import save_file

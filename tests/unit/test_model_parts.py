@@ -16,31 +16,6 @@ from qa_scoring.model.train import fit_temperature, read_turns
 from qa_scoring.skills import SKILL_KEYS
 
 
-@pytest.fixture(scope="module")
-def tiny_tokenizer():
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
-
-    chars = sorted(set("abcçdefgğhıijklmnoöprsştuüvyzqwx0123456789.,?!:'ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ"))
-    vocab = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -2.0)]
-    vocab += [(c, -3.0) for c in chars] + [("▁" + c, -3.5) for c in chars]
-    tok = Tokenizer(models.Unigram(vocab, unk_id=3))
-    tok.normalizer = normalizers.NFKC()
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
-    )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token="<s>",
-        eos_token="</s>",
-        sep_token="</s>",
-        cls_token="<s>",
-        unk_token="<unk>",
-        pad_token="<pad>",
-    )
-
-
 def test_masks_mark_reply_and_context_tokens(tiny_tokenizer):
     batch = encode_batch(tiny_tokenizer, [("Kargo gelmedi", "Özür dilerim"), ("", "Tamam")], "clean", 64)
     ids, reply, context = batch["input_ids"], batch["reply_mask"], batch["context_mask"]
