@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
@@ -27,6 +27,8 @@ ENV_PATH = "QA_APP_DB_PATH"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "qa_scoring_write"
 """Execution option marking a connection that will write: on SQLite it starts with BEGIN IMMEDIATE."""
+PG_MIGRATION_LOCK = 0x51415343
+"""PostgreSQL advisory lock key ("QASC") held while the schema is migrated, so concurrent opens do not race."""
 
 
 def default_path() -> Path:
@@ -174,8 +176,9 @@ def _migrate(conn: Connection, before: str | None, head: str, url_shown: str) ->
 def upgrade(engine: Engine, url_shown: str) -> str:
     """Migrate the database to the newest revision (no-op when it is there already); returns the revision.
 
-    One writer at a time: on SQLite the whole upgrade runs in one BEGIN IMMEDIATE transaction, so two
-    processes opening a new file together do not both create the tables.
+    One writer at a time: on SQLite the whole upgrade runs in one BEGIN IMMEDIATE transaction, on PostgreSQL in
+    one transaction holding an advisory lock, so two processes opening a new database together do not both
+    create the tables.
     """
     head = head_revision()
     sqlite = engine.dialect.name == "sqlite"
@@ -190,6 +193,10 @@ def upgrade(engine: Engine, url_shown: str) -> str:
                 raw.execute("PRAGMA foreign_keys = OFF")
             try:
                 with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # PostgreSQL's counterpart of BEGIN IMMEDIATE: one migrator at a time per database; the
+                        # others wait here and then find the schema at head (instead of failing on CREATE TABLE).
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
                     before = current_revision(conn)
                     if before != head:
                         _migrate(conn, before, head, url_shown)

@@ -88,6 +88,17 @@ def normalize_username(name: object) -> str:
     return lowered
 
 
+def _drop_nul(text: str) -> str:
+    """Free text without NUL characters: PostgreSQL text columns cannot hold them (SQLite would keep them)."""
+    return text.replace("\x00", "")
+
+
+def _check_no_nul(text: str, field: str, label: str) -> str:
+    if "\x00" in text:
+        raise StoreInputError(f"{label} NUL (\\x00) karakteri içeremez; değeri kontrol edin.", field)
+    return text
+
+
 def username_key(name: str) -> str:
     """Lookup key: logins match whatever the casing or keyboard ("ILKER", "İlker", "ılker" → "ilker")."""
     return fold_key(name)
@@ -103,6 +114,7 @@ def _opt_text(value: object, field: str, label: str, max_len: int) -> str | None
         return None
     if len(text) > max_len:
         raise StoreInputError(f"{label} en fazla {max_len} karakter olabilir ({len(text)} verildi).", field)
+    _check_no_nul(text, field, label)
     if redact(text) != text:
         raise StoreInputError(f"{label} telefon, TC kimlik, e-posta gibi kişisel veri içeremez.", field)
     return text
@@ -194,7 +206,7 @@ def _required_text(doc: Mapping[str, Any], key: str, where: str, max_len: int, f
         raise StoreInputError(f"{where}: '{key}' alanı eksik ya da boş; {fix}", key)
     if len(text) > max_len:
         raise StoreInputError(f"{where}: '{key}' en fazla {max_len} karakter olabilir ({len(text)} verildi).", key)
-    return text
+    return _check_no_nul(text, key, f"{where}: '{key}'")
 
 
 def _no_pii(value: str | None, key: str, where: str) -> str | None:
@@ -216,7 +228,7 @@ def _doc_text(doc: Mapping[str, Any], key: str, where: str, max_len: int) -> str
         raise StoreInputError(f"{where}: '{key}' metin olmalı; verilen: {type(value).__name__}.", key)
     if len(value.strip()) > max_len:
         raise StoreInputError(f"{where}: '{key}' en fazla {max_len} karakter olabilir.", key)
-    return value.strip()
+    return _check_no_nul(value.strip(), key, f"{where}: '{key}'")
 
 
 def _level_score(level: int) -> float:
@@ -736,7 +748,7 @@ class Store:
         passed = report_dict.get("passed")
         passed = passed if isinstance(passed, bool) else None
         report = _clean_document(report_dict, _CALL_ID_FIELDS, where)
-        source = redact(str(source_name or "").strip())[:500]
+        source = redact(_drop_nul(str(source_name or "")).strip())[:500]
         fields: dict[str, Any] = {
             "rubric_id": rubric_id,
             "agent_id": agent_id,
@@ -888,7 +900,7 @@ class Store:
             key = self._skill_key(skill, list(skills) or list(SKILL_KEYS))
             if isinstance(level, bool) or not isinstance(level, int) or level not in _LEVELS:
                 raise StoreInputError(f"Seviye 1 ile 5 arasında bir tam sayı olmalı; verilen: {level!r}.", "level")
-            text = comment.strip() if isinstance(comment, str) else ""
+            text = _drop_nul(comment).strip() if isinstance(comment, str) else ""
             if not text:
                 raise StoreInputError(
                     "Açıklama zorunlu: puanı neden değiştirdiğinizi ya da onayladığınızı kısaca yazın.", "comment"
@@ -1044,7 +1056,7 @@ class Store:
             if not ok:
                 raise StoreInputError(f"{where}: '{key}' puanı 0–100 arasında olmalı; verilen: {value!r}.", key)
         title = summary_dict.get("scenario_title")
-        title = redact(title.strip())[:300] if isinstance(title, str) and title.strip() else None
+        title = redact(_drop_nul(title).strip())[:300] if isinstance(title, str) and title.strip() else None
         outcome = _doc_text(summary_dict, "outcome", where, 32)
         started_raw = _parse_time(summary_dict.get("started_at"))
         ended = _aware(_parse_time(summary_dict.get("ended_at")))
