@@ -47,7 +47,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, QAScoringError, TranscriptFormatError
+from .errors import ConfigError, LocatedError, TranscriptFormatError
 from .readers import DEFAULT_MAX_BYTES, decode_bytes
 from .readers.encoding import read_limited
 from .skills import SKILL_KEYS, SKILL_NAMES_TR
@@ -80,25 +80,9 @@ _CALL_ID_KEYS = frozenset({"call_id", "callid", "cagri_id", "cagri"})
 _REVIEWER_KEYS = frozenset({"reviewer", "degerlendirici", "denetci"})
 
 
-class ScoreFileError(QAScoringError, ValueError):
-    """A human or model score file (or DataFrame) is malformed.
-
-    Args:
-        message: What was expected, what was found and how to fix it.
-        path: The file (or a description of the DataFrame) being read.
-        location: Where, e.g. ``"row 4, column 'empathy'"`` (the header is row 1).
-    """
-
-    def __init__(self, message: str, path: str | Path | None = None, location: str | None = None):
-        self.path = str(path) if path is not None else None
-        self.location = location
-        self.reason = message
-        prefix = ""
-        if self.path:
-            prefix = self.path + (f", {location}" if location else "") + ": "
-        elif location:
-            prefix = f"{location}: "
-        super().__init__(prefix + message)
+class ScoreFileError(LocatedError):
+    """A human or model score file (or DataFrame) is malformed (``location`` e.g. ``"row 4, column 'empathy'"``,
+    the header being row 1)."""
 
 
 # ----------------------------------------------------------------------------------------------- loading

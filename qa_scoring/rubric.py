@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import QAScoringError, RubricError
+from .errors import FieldError, RubricError
 from .skills import LABELS, SKILL_KEYS, SKILL_NAMES_TR
 from .turkish import fold_key, turkish_lower
 
@@ -209,8 +209,7 @@ class Evidence(_Model):
                 [
                     (
                         "distress_cues",
-                        "only used with applies_when: distress → remove distress_cues or set "
-                        "applies_when: distress",
+                        "only used with applies_when: distress → remove distress_cues or set applies_when: distress",
                     )
                 ]
             )
@@ -233,13 +232,10 @@ class Evidence(_Model):
             ValueError: If a count is negative or ``total`` is smaller than the labelled turns.
         """
         if min(positive, negative, total, missed) < 0:
-            raise ValueError(
-                f"turn counts must not be negative: {positive=}, {negative=}, {total=}, {missed=}"
-            )
+            raise ValueError(f"turn counts must not be negative: {positive=}, {negative=}, {total=}, {missed=}")
         if positive + negative + missed > total:
             raise ValueError(
-                f"total ({total}) is smaller than positive + negative + missed "
-                f"({positive + negative + missed})"
+                f"total ({total}) is smaller than positive + negative + missed ({positive + negative + missed})"
             )
         if total == 0:
             return None
@@ -441,11 +437,7 @@ class ScriptItem(_Model):
     @model_validator(mode="before")
     @classmethod
     def _default_window(cls, data: Any) -> Any:
-        if (
-            isinstance(data, Mapping)
-            and data.get("position") in ("start", "end")
-            and data.get("within_turns") is None
-        ):
+        if isinstance(data, Mapping) and data.get("position") in ("start", "end") and data.get("within_turns") is None:
             data = {**data, "within_turns": DEFAULT_WITHIN_TURNS}
         return data
 
@@ -828,7 +820,7 @@ class Rubric(_Model):
             return cls.model_validate(data)
         except ValidationError as exc:
             problems = _problems_from_validation_error(exc)
-            raise _rubric_error(problems, source) from None
+            raise RubricError.from_problems(problems, source) from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Rubric:
@@ -896,7 +888,7 @@ class Rubric(_Model):
         return cls.from_dict(parsed, source=source)
 
 
-def parse_yaml_document(data: bytes, source: str | Path, error: type[QAScoringError], empty_hint: str) -> Any:
+def parse_yaml_document(data: bytes, source: str | Path, error: type[FieldError], empty_hint: str) -> Any:
     """Decode a UTF-8 YAML file and parse it safely, for rubrics and drill scenarios alike.
 
     Args:
@@ -1058,9 +1050,7 @@ def _problems_from_validation_error(exc: ValidationError) -> list[tuple[str, str
         message = _describe(kind, loc, value, ctx, err.get("msg", ""))
         if kind == "missing":
             siblings = [
-                str(e["loc"][-1])
-                for e in errors
-                if e["type"] == "extra_forbidden" and e["loc"][:-1] == loc[:-1]
+                str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden" and e["loc"][:-1] == loc[:-1]
             ]
             typo = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.6)
             if typo:
@@ -1103,18 +1093,11 @@ def _describe(kind: str, loc: tuple[int | str, ...], value: Any, ctx: dict[str, 
         need = ctx.get("min_length", 1)
         return f"needs at least {need} item(s), found {ctx.get('actual_length', 0)} → add more"
     if kind == "too_long":
-        return (
-            f"allows at most {ctx.get('max_length')} item(s), found {ctx.get('actual_length')} → remove some"
-        )
+        return f"allows at most {ctx.get('max_length')} item(s), found {ctx.get('actual_length')} → remove some"
     if kind in ("list_type", "tuple_type"):
-        return (
-            f"expected a list, found {_type_name(value)} {_short(value)} → write it as a YAML list ('- item')"
-        )
+        return f"expected a list, found {_type_name(value)} {_short(value)} → write it as a YAML list ('- item')"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return (
-            f"expected a mapping of fields, found {_type_name(value)} {_short(value)} → write "
-            "'field: value' lines"
-        )
+        return f"expected a mapping of fields, found {_type_name(value)} {_short(value)} → write 'field: value' lines"
     bounds = {
         "greater_than_equal": ("at least", "ge"),
         "greater_than": ("greater than", "gt"),
@@ -1125,17 +1108,6 @@ def _describe(kind: str, loc: tuple[int | str, ...], value: Any, ctx: dict[str, 
         words, key = bounds[kind]
         return f"must be {words} {ctx.get(key)}, found {_short(value)} → change the value"
     return f"{msg} → see docs/rubric-format.md"
-
-
-def _rubric_error(problems: list[tuple[str, str]], source: str | Path) -> RubricError:
-    if len(problems) == 1:
-        path, msg = problems[0]
-        err = RubricError(msg, path=source, field=path or None)
-    else:
-        lines = "\n".join(f"  - {p or '(top level)'}: {m}" for p, m in problems)
-        err = RubricError(f"{len(problems)} problems found:\n{lines}", path=source)
-    err.problems = problems  # type: ignore[attr-defined]
-    return err
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:

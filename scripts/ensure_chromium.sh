@@ -7,20 +7,4 @@ for b in "${QA_CHROMIUM:-}" chromium chromium-browser google-chrome; do
     exit 0
   fi
 done
-if command -v apt-get >/dev/null 2>&1; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-      echo "ensure_chromium: chromium is missing and installing it needs root (apt-get install chromium)" >&2
-      exit 0
-    fi
-  fi
-  echo "ensure_chromium: installing Debian's chromium for the browser tests" >&2
-  $SUDO apt-get update -qq >/dev/null 2>&1 || true
-  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
-    echo "ensure_chromium: could not install chromium; the browser tests will be skipped" >&2
-  fi
-else
-  echo "ensure_chromium: no apt-get here; install chromium yourself or set QA_CHROMIUM; browser tests will skip" >&2
-fi
-exit 0
+bash "$(dirname "$0")/apt_install.sh" chromium "the browser tests"

@@ -14,21 +14,8 @@ have_server() {
 if have_server; then
   exit 0
 fi
-if command -v apt-get >/dev/null 2>&1; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-      echo "ensure_postgres: PostgreSQL is missing and installing it needs root (apt-get install postgresql)" >&2
-      exit 0
-    fi
-  fi
-  echo "ensure_postgres: installing Debian's postgresql for the store's PostgreSQL tests" >&2
-  $SUDO apt-get update -qq >/dev/null 2>&1 || true
-  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 \
-    || ! have_server; then
-    echo "ensure_postgres: could not install postgresql; the PostgreSQL store tests will be skipped" >&2
-  fi
-else
-  echo "ensure_postgres: no apt-get here; install PostgreSQL yourself or set QA_PG_BIN; PostgreSQL tests will skip" >&2
+bash "$(dirname "$0")/apt_install.sh" postgresql "the store's PostgreSQL tests"
+if ! have_server; then
+  echo "ensure_postgres: no initdb/pg_ctl found (set QA_PG_BIN); the PostgreSQL store tests will be skipped" >&2
 fi
 exit 0

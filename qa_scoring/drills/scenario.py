@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import QAScoringError
+from ..errors import FieldError
 from ..normalize import normalize
 from ..rubric import (
     _PREFIX_RE,
@@ -90,30 +90,8 @@ STAGE_NAMES_TR: dict[str, str] = {
 """Default Turkish names of the usual stage keys (a stage may set its own ``name``)."""
 
 
-class ScenarioError(QAScoringError, ValueError):
-    """A scenario file is missing, malformed or inconsistent.
-
-    Attributes:
-        path: The file (or ``<dict>``), if known.
-        field: The field path of the single problem (``stages[1].lines.kizgin``), if there is one problem.
-        reason: The message without the file/field prefix.
-        problems: Every ``(field path, "problem → fix")`` pair found.
-    """
-
-    def __init__(self, message: str, path: str | Path | None = None, field: str | None = None):
-        self.path = str(path) if path is not None else None
-        self.field = field
-        self.reason = message
-        self.problems: list[tuple[str, str]] = [(field or "", message)]
-        prefix = ""
-        if self.path:
-            prefix = self.path
-            if field:
-                prefix += f", field '{field}'"
-            prefix += ": "
-        elif field:
-            prefix = f"field '{field}': "
-        super().__init__(prefix + message)
+class ScenarioError(FieldError):
+    """A scenario file is missing, malformed or inconsistent (``field`` e.g. ``stages[1].lines.kizgin``)."""
 
 
 # ------------------------------------------------------------------------------------------- field types
@@ -683,7 +661,7 @@ class Scenario(_Model):
         try:
             scenario = cls.model_validate(data)
         except ValidationError as exc:
-            raise _scenario_error(_problems(exc), source) from None
+            raise ScenarioError.from_problems(_problems(exc), source) from None
         scenario._source = str(source)
         return scenario
 
@@ -849,14 +827,3 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
             message = message.replace("docs/rubric-format.md", DOC)
         problems.append((path, message))
     return problems
-
-
-def _scenario_error(problems: list[tuple[str, str]], source: str | Path) -> ScenarioError:
-    if len(problems) == 1:
-        path, msg = problems[0]
-        err = ScenarioError(msg, path=source, field=path or None)
-    else:
-        lines = "\n".join(f"  - {p or '(top level)'}: {m}" for p, m in problems)
-        err = ScenarioError(f"{len(problems)} problems found:\n{lines}", path=source)
-    err.problems = problems
-    return err

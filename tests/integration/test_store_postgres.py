@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -323,40 +322,7 @@ def test_nul_characters_are_dropped_from_free_text_and_refused_in_identifiers(st
 
 # ----------------------------------------------------------------------------------------------- concurrency
 def test_two_stores_writing_from_two_threads_lose_nothing(pg_url):
-    with Store.open(pg_url, password_hasher=FAST) as s:
-        pw = s.bootstrap_admin()
-    stores = [Store.open(pg_url, password_hasher=FAST), Store.open(pg_url, password_hasher=FAST)]
-    actors = [s.authenticate("admin", pw) for s in stores]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            for n in range(50):
-                store, actor = stores[i], actors[i]
-                store.save_call(actor, report(f"t{i}-{n}", "A-1", "Kargo"))
-                # both threads save the same 5 calls: concurrent inserts of one (call, rubric) must become updates
-                store.save_call(actor, report(f"shared-{n % 5}", "A-1", "Kargo", {"empathy": 1 + n % 5}))
-                if n % 10 == 0:
-                    store.add_override(actor, f"t{i}-{n}", "empathy", 3, f"thread {i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    try:
-        assert not any(t.is_alive() for t in threads)
-        assert not errors, errors
-        ids = [c.call_id for c in stores[0].list_calls(actors[0])]
-        assert len(ids) == len(set(ids)) == 105
-        assert len(stores[1].list_overrides(actors[1])) == 10
-    finally:
-        for s in stores:
-            s.close()
+    sqlite_suite.concurrent_saves_lose_nothing(lambda: Store.open(pg_url, password_hasher=FAST))
 
 
 OPEN_IN_A_PROCESS = """

@@ -866,10 +866,13 @@ def test_transcript_text_is_never_logged(store, people, caplog):
 
 
 # ----------------------------------------------------------------------------------------------- concurrency
-def test_two_stores_writing_from_two_threads_lose_nothing(db_path):
-    with open_store(db_path) as s:
+def concurrent_saves_lose_nothing(open_one) -> None:
+    """Two stores on one database, each in its own thread: 2×50 own calls, 5 calls both save (concurrent inserts
+    of one call must become updates) and 10 overrides; nothing is lost or duplicated. Shared with the PostgreSQL
+    tests; ``open_one()`` opens a new Store on the database."""
+    with open_one() as s:
         pw = s.bootstrap_admin()
-    stores = [open_store(db_path), open_store(db_path)]
+    stores = [open_one(), open_one()]
     actors = [s.authenticate("admin", pw) for s in stores]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -892,14 +895,18 @@ def test_two_stores_writing_from_two_threads_lose_nothing(db_path):
     for t in threads:
         t.join(timeout=120)
     try:
+        assert not any(t.is_alive() for t in threads)
         assert not errors, errors
-        calls = stores[0].list_calls(actors[0])
-        ids = [c.call_id for c in calls]
+        ids = [c.call_id for c in stores[0].list_calls(actors[0])]
         assert len(ids) == len(set(ids)) == 105
         assert len(stores[1].list_overrides(actors[1])) == 10
     finally:
         for s in stores:
             s.close()
+
+
+def test_two_stores_writing_from_two_threads_lose_nothing(db_path):
+    concurrent_saves_lose_nothing(lambda: open_store(db_path))
 
 
 def test_error_hierarchy():
